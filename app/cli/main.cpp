@@ -1,0 +1,44 @@
+// dora-cli: DoRA Studio without a window. Thin: parses the subcommand and hands over; every error
+// ends as one line on stderr and a non-zero exit code, never as a crash.
+#include "commands.h"
+#include "omp_wait_policy.h"
+
+#include "dora/error.h"
+
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char* kUsage =
+    "usage: dora-cli <command> [options]\n"
+    "  train CONFIG.json [--db FILE]        train a run described by a run config (see README)\n"
+    "  pretrain-demo NAME --out FILE [--steps N] [--seed S]\n"
+    "                                       re-create a demo model's shipped weights\n";
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    dora::app::ensure_passive_omp_wait_policy(argv);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        std::fputs(kUsage, args.empty() ? stderr : stdout);
+        return args.empty() ? 2 : 0;
+    }
+    const std::string command = args[0];
+    args.erase(args.begin());
+    try {
+        if (command == "train")
+            return dora::cli::command_train(args);
+        if (command == "pretrain-demo")
+            return dora::cli::command_pretrain_demo(args);
+        std::fprintf(stderr, "dora-cli: unknown command '%s'\n%s", command.c_str(), kUsage);
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "dora-cli %s: %s\n", command.c_str(), e.what());
+        return 2;
+    }
+}

@@ -1,0 +1,95 @@
+// Training a run: the engine call behind `dora-cli train` and the GUI's Start button. Plain C++ types
+// only (no torch), so the UI compiles fast and never touches tensors.
+#pragma once
+
+#include "dora/run_config.h"
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dora {
+
+struct StepMetrics {
+    int step = 0;                  // 1-based optimizer step
+    double loss = 0;               // training loss of the step (mean over its micro-batches)
+    double learning_rate = 0;
+    double grad_norm = 0;          // before clipping
+    double samples_per_second = 0;
+    double tokens_per_second = 0;
+    double seconds = 0;            // wall time since the run started
+};
+
+struct EvalResult {
+    int step = 0;  // 0 = before the first step
+    double loss = 0;
+};
+
+struct LayerStat {
+    std::string layer;
+    double delta_magnitude = 0;  // ΔM: mean over rows of |‖W_t,i‖ − ‖W0,i‖|
+    double delta_direction = 0;  // ΔD: mean over rows of 1 − cos(W_t,i, W0,i)
+};
+
+struct LayerStats {
+    int step = 0;
+    std::vector<LayerStat> layers;
+};
+
+// Called on the training thread; implementations must be quick and must not throw.
+class TrainingObserver {
+public:
+    virtual ~TrainingObserver() = default;
+    virtual void on_step(const StepMetrics&) {}
+    virtual void on_eval(const EvalResult&) {}
+    virtual void on_layer_stats(const LayerStats&) {}
+    virtual void on_message(const std::string&) {}
+};
+
+// Set from any thread; the trainer polls them once per step.
+struct TrainingControl {
+    std::atomic<bool> stop{false};
+    std::atomic<bool> pause{false};
+};
+
+struct RunSummary {
+    std::string status;        // finished | failed | stopped
+    int steps = 0;             // optimizer steps completed
+    double first_eval_loss = 0;
+    double final_eval_loss = 0;
+    double seconds = 0;
+    std::string message;       // why it failed or stopped; empty when finished
+};
+
+struct AdaptedLayerInfo {
+    std::string name;
+    long long in_features = 0, out_features = 0;
+    long long trainable_parameters = 0;
+};
+
+// Builds the model, the data and the adapters from a config, then trains on demand. Construction
+// throws dora::Error for anything wrong with the config (a pattern that matches no layer, a missing
+// file); train() reports failures in its summary instead of throwing.
+class Trainer {
+public:
+    explicit Trainer(const RunConfig& config);
+    ~Trainer();
+    Trainer(const Trainer&) = delete;
+    Trainer& operator=(const Trainer&) = delete;
+
+    RunSummary train(TrainingObserver& observer, TrainingControl& control);
+
+    const RunConfig& config() const;
+    std::string device_name() const;           // "cpu" or "cuda"
+    std::string data_description() const;
+    std::vector<AdaptedLayerInfo> adapted_layers() const;
+    long long trainable_parameters() const;
+    long long total_parameters() const;        // base model plus adapters
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace dora

@@ -1,0 +1,38 @@
+// The DoRA arithmetic that never builds the dense (out, in) matrix W0 + s·B·A (DESIGN.md, "DoRA in
+// one screen"), and the fused output scale y = b + g ⊙ z whose backward keeps only z.
+#pragma once
+
+#include <torch/torch.h>
+
+namespace dora::adapters {
+
+// Rows whose norm is below this are treated as having this norm: a zero row (real checkpoints have
+// them) then gives g = m / n = 0 instead of NaN, and the square root's gradient stays finite.
+constexpr double kMinRowNorm = 1e-12;
+
+// ‖W0 + s·B·A‖ per output row, from ‖W0‖²_row (cached) and the small (out, r) and (r, r) products:
+//   n² = ‖W0‖² + 2s·rowsum((W0 Aᵀ) ⊙ B) + s²·rowsum((B (A Aᵀ)) ⊙ B).
+// Differentiable in A and B; callers that want the detached norm wrap it in NoGradGuard.
+torch::Tensor dora_row_norm(const torch::Tensor& w0,       // (out, in), frozen
+                            const torch::Tensor& w0_sq,    // (out,) = ‖W0‖²_row
+                            const torch::Tensor& lora_a,   // (r, in)
+                            const torch::Tensor& lora_b,   // (out, r)
+                            double scale);                 // s
+
+// y = b + g ⊙ z with g broadcast over the last dimension. Saves z (and the tiny g) for backward:
+// dz = g ⊙ dy, dg = Σ_tokens dy ⊙ z, db = Σ_tokens dy. `bias` may be undefined.
+torch::Tensor dora_scale(const torch::Tensor& z,      // (..., out)
+                         const torch::Tensor& g,      // (out,)
+                         const torch::Tensor& bias);  // (out,) or undefined
+
+// Weight-decomposition analysis of one layer (DoRA paper §3.2) against the base weight, per output row
+// i: ΔM = mean_i |‖W_t,i‖ − ‖W0,i‖|, ΔD = mean_i (1 − cos(W_t,i, W0,i)). Rows whose base or current
+// norm is zero have no direction and are left out of ΔD.
+struct MagnitudeDirectionChange {
+    double delta_magnitude = 0;
+    double delta_direction = 0;
+};
+MagnitudeDirectionChange magnitude_direction_change(const torch::Tensor& current,  // (out, in)
+                                                    const torch::Tensor& base);    // (out, in)
+
+}  // namespace dora::adapters

@@ -1,0 +1,16 @@
+// The demo language model's character vocabulary: newline and the 95 printable ASCII characters,
+// 96 ids in all. Other characters map to '?'.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dora::data {
+
+constexpr int64_t kCharVocabSize = 96;
+
+std::vector<int64_t> char_encode(const std::string& text);
+std::string char_decode(const std::vector<int64_t>& ids);
+
+}  // namespace dora::data

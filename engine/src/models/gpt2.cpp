@@ -1,0 +1,105 @@
+// GPT-2 forward pass.
+#include "models/gpt2.h"
+
+#include "dora/error.h"
+
+#include <cmath>
+#include <limits>
+
+namespace dora::models {
+
+Gpt2AttentionImpl::Gpt2AttentionImpl(const Gpt2Config& config) : m_heads(config.n_head)
+{
+    if (config.n_embd % config.n_head != 0)
+        throw Error("gpt2: n_embd (" + std::to_string(config.n_embd) + ") is not a multiple of n_head (" +
+                    std::to_string(config.n_head) + ")");
+    c_attn = register_module("c_attn", adapters::AdaptableLinear(config.n_embd, 3 * config.n_embd, true));
+    c_proj = register_module("c_proj", adapters::AdaptableLinear(config.n_embd, config.n_embd, true));
+}
+
+torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x)
+{
+    const int64_t batch = x.size(0), time = x.size(1), channels = x.size(2);
+    const int64_t head_dim = channels / m_heads;
+    auto split = c_attn(x).split(channels, 2);
+    auto heads = [&](const torch::Tensor& t) { return t.view({batch, time, m_heads, head_dim}).transpose(1, 2); };
+    const torch::Tensor q = heads(split[0]), k = heads(split[1]), v = heads(split[2]);  // (B, H, T, D)
+
+    torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim));
+    const torch::Tensor future = torch::ones({time, time}, torch::TensorOptions().dtype(torch::kBool).device(x.device()))
+                                     .triu(1);
+    scores = scores.masked_fill(future, -std::numeric_limits<float>::infinity()).softmax(-1);
+    const torch::Tensor mixed = torch::matmul(scores, v).transpose(1, 2).reshape({batch, time, channels});
+    return c_proj(mixed);
+}
+
+Gpt2MlpImpl::Gpt2MlpImpl(const Gpt2Config& config)
+{
+    c_fc = register_module("c_fc", adapters::AdaptableLinear(config.n_embd, 4 * config.n_embd, true));
+    c_proj = register_module("c_proj", adapters::AdaptableLinear(4 * config.n_embd, config.n_embd, true));
+}
+
+torch::Tensor Gpt2MlpImpl::forward(const torch::Tensor& x)
+{
+    return c_proj(torch::gelu(c_fc(x), "tanh"));
+}
+
+Gpt2BlockImpl::Gpt2BlockImpl(const Gpt2Config& config)
+{
+    const auto norm = torch::nn::LayerNormOptions({config.n_embd}).eps(config.layer_norm_epsilon);
+    ln_1 = register_module("ln_1", torch::nn::LayerNorm(norm));
+    attn = register_module("attn", Gpt2Attention(config));
+    ln_2 = register_module("ln_2", torch::nn::LayerNorm(norm));
+    mlp = register_module("mlp", Gpt2Mlp(config));
+}
+
+torch::Tensor Gpt2BlockImpl::forward(const torch::Tensor& x)
+{
+    const torch::Tensor after_attention = x + attn(ln_1(x));
+    return after_attention + mlp(ln_2(after_attention));
+}
+
+Gpt2TransformerImpl::Gpt2TransformerImpl(const Gpt2Config& config)
+{
+    wte = register_module("wte", torch::nn::Embedding(config.vocab_size, config.n_embd));
+    wpe = register_module("wpe", torch::nn::Embedding(config.n_positions, config.n_embd));
+    torch::NoGradGuard no_grad;
+    wte->weight.normal_(0.0, 0.02);  // GPT-2's initialisation
+    wpe->weight.normal_(0.0, 0.01);
+    h = register_module("h", torch::nn::ModuleList());
+    for (int64_t i = 0; i < config.n_layer; ++i)
+        h->push_back(Gpt2Block(config));
+    ln_f = register_module("ln_f", torch::nn::LayerNorm(
+                                       torch::nn::LayerNormOptions({config.n_embd}).eps(config.layer_norm_epsilon)));
+}
+
+torch::Tensor Gpt2TransformerImpl::forward(const torch::Tensor& ids)
+{
+    const int64_t time = ids.size(1);
+    if (time > wpe->weight.size(0))
+        throw Error("gpt2: a sequence of " + std::to_string(time) + " tokens is longer than the model's " +
+                    std::to_string(wpe->weight.size(0)) + " positions");
+    const torch::Tensor positions = torch::arange(time, torch::TensorOptions().dtype(torch::kLong).device(ids.device()));
+    torch::Tensor x = wte(ids) + wpe(positions);
+    for (const auto& block : *h)
+        x = block->as<Gpt2Block>()->forward(x);
+    return ln_f(x);
+}
+
+Gpt2Impl::Gpt2Impl(const Gpt2Config& config) : m_config(config)
+{
+    transformer = register_module("transformer", Gpt2Transformer(config));
+}
+
+torch::Tensor Gpt2Impl::forward(const torch::Tensor& ids)
+{
+    return torch::matmul(transformer(ids), transformer->wte->weight.t());  // tied output head
+}
+
+torch::Tensor Gpt2Impl::loss(const Batch& batch)
+{
+    const torch::Tensor logits = forward(batch.input);
+    return cross_entropy(logits.reshape({-1, logits.size(-1)}), batch.target.reshape({-1}));
+}
+
+}  // namespace dora::models

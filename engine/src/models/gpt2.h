@@ -1,0 +1,78 @@
+// A GPT-2 decoder (pre-LayerNorm blocks, tanh GELU, learned positions, output head tied to the token
+// embedding). Submodules carry the Hugging Face GPT2LMHeadModel names (transformer.h.0.attn.c_attn,
+// ...), so target patterns and PEFT keys read the same as in the Python ecosystem. Linear weights are
+// held (out, in); a loader of Hugging Face files transposes GPT-2's Conv1D (in, out) tensors.
+#pragma once
+
+#include "models/model.h"
+
+namespace dora::models {
+
+struct Gpt2Config {
+    int64_t vocab_size = 96;
+    int64_t n_positions = 64;
+    int64_t n_embd = 64;
+    int64_t n_layer = 2;
+    int64_t n_head = 4;
+    double layer_norm_epsilon = 1e-5;
+};
+
+class Gpt2AttentionImpl : public torch::nn::Module {
+public:
+    explicit Gpt2AttentionImpl(const Gpt2Config& config);
+    torch::Tensor forward(const torch::Tensor& x);  // (B, T, C) -> (B, T, C)
+
+private:
+    int64_t m_heads;
+    adapters::AdaptableLinear c_attn{nullptr}, c_proj{nullptr};
+};
+TORCH_MODULE(Gpt2Attention);
+
+class Gpt2MlpImpl : public torch::nn::Module {
+public:
+    explicit Gpt2MlpImpl(const Gpt2Config& config);
+    torch::Tensor forward(const torch::Tensor& x);
+
+private:
+    adapters::AdaptableLinear c_fc{nullptr}, c_proj{nullptr};
+};
+TORCH_MODULE(Gpt2Mlp);
+
+class Gpt2BlockImpl : public torch::nn::Module {
+public:
+    explicit Gpt2BlockImpl(const Gpt2Config& config);
+    torch::Tensor forward(const torch::Tensor& x);
+
+private:
+    torch::nn::LayerNorm ln_1{nullptr}, ln_2{nullptr};
+    Gpt2Attention attn{nullptr};
+    Gpt2Mlp mlp{nullptr};
+};
+TORCH_MODULE(Gpt2Block);
+
+class Gpt2TransformerImpl : public torch::nn::Module {
+public:
+    explicit Gpt2TransformerImpl(const Gpt2Config& config);
+    torch::Tensor forward(const torch::Tensor& ids);  // (B, T) -> (B, T, C) after ln_f
+
+    torch::nn::Embedding wte{nullptr}, wpe{nullptr};
+    torch::nn::ModuleList h{nullptr};
+    torch::nn::LayerNorm ln_f{nullptr};
+};
+TORCH_MODULE(Gpt2Transformer);
+
+class Gpt2Impl : public Model {
+public:
+    explicit Gpt2Impl(const Gpt2Config& config);
+    torch::Tensor forward(const torch::Tensor& ids);  // (B, T) -> (B, T, vocab) logits
+    torch::Tensor loss(const Batch& batch) override;
+    std::string architecture() const override { return "gpt2"; }
+    const Gpt2Config& config() const { return m_config; }
+
+private:
+    Gpt2Config m_config;
+    Gpt2Transformer transformer{nullptr};
+};
+TORCH_MODULE(Gpt2);
+
+}  // namespace dora::models

@@ -1,0 +1,22 @@
+// Helpers shared by every model.
+#include "models/model.h"
+
+namespace dora::models {
+
+std::vector<NamedLinear> linear_layers(Model& model)
+{
+    std::vector<NamedLinear> layers;
+    for (const auto& item : model.named_modules("", /*include_self=*/false)) {
+        if (auto linear = std::dynamic_pointer_cast<adapters::AdaptableLinearImpl>(item.value()))
+            layers.emplace_back(item.key(), adapters::AdaptableLinear(linear));
+    }
+    return layers;
+}
+
+torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& targets)
+{
+    return torch::nn::functional::cross_entropy(
+        logits, targets, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+}
+
+}  // namespace dora::models

@@ -1,0 +1,262 @@
+// The training loop behind dora::Trainer: AdamW with a magnitude group of its own, warmup and decay,
+// clipping, accumulation, evaluation, layer statistics, and stop/pause polled every step.
+#include "dora/training.h"
+
+#include "adapters/targets.h"
+#include "data/demo_data.h"
+#include "dora/error.h"
+#include "models/builtin_models.h"
+#include "train/batch_order.h"
+#include "train/layer_stats.h"
+#include "train/lr_schedule.h"
+
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+namespace dora {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+torch::Device resolve_device(const std::string& setting)
+{
+    if (setting == "cuda" && !torch::cuda::is_available())
+        throw Error("train.device is 'cuda' but this LibTorch build sees no CUDA device; use 'auto' or 'cpu'");
+    if (setting == "cuda" || (setting == "auto" && torch::cuda::is_available()))
+        return torch::Device(torch::kCUDA);
+    return torch::Device(torch::kCPU);
+}
+
+// One optimizer group per kind of trainable tensor, each with its own learning-rate factor.
+struct ParamGroupPlan {
+    std::vector<torch::Tensor> params;
+    double lr_scale;
+    double weight_decay;
+};
+
+}  // namespace
+
+struct Trainer::Impl {
+    RunConfig config;
+    torch::Device device{torch::kCPU};
+    std::shared_ptr<models::Model> model;
+    std::vector<models::NamedLinear> adapted;
+    data::SplitDataset data;
+    std::vector<ParamGroupPlan> groups;
+
+    std::vector<torch::Tensor> trainable() const
+    {
+        std::vector<torch::Tensor> all;
+        for (const auto& g : groups)
+            all.insert(all.end(), g.params.begin(), g.params.end());
+        return all;
+    }
+
+    double eval_loss()
+    {
+        torch::NoGradGuard no_grad;
+        model->eval();
+        const int64_t n = data.eval.size();
+        const int64_t chunk = std::max<int64_t>(config.train.batch_size, 64);
+        double weighted = 0, counted = 0;
+        for (int64_t start = 0; start < n; start += chunk) {
+            const torch::Tensor idx = torch::arange(start, std::min(n, start + chunk), torch::kLong);
+            models::Batch batch = data.eval.gather(idx);
+            batch.input = batch.input.to(device);
+            batch.target = batch.target.to(device);
+            const double count = (batch.target != -100).sum().item<double>();
+            if (count > 0) {
+                weighted += model->loss(batch).item<double>() * count;
+                counted += count;
+            }
+        }
+        model->train();
+        return counted > 0 ? weighted / counted : 0.0;
+    }
+
+    // Names the first layer with a non-finite gradient, to make a NaN failure actionable.
+    std::string first_non_finite_layer() const
+    {
+        for (const auto& item : model->named_parameters(true)) {
+            const torch::Tensor& grad = item.value().grad();
+            if (grad.defined() && !torch::isfinite(grad).all().item<bool>())
+                return item.key();
+        }
+        return {};
+    }
+};
+
+Trainer::Trainer(const RunConfig& config) : m_impl(std::make_unique<Impl>())
+{
+    Impl& t = *m_impl;
+    run_config_validate(config);
+    t.config = config;
+    t.device = resolve_device(config.train.device);
+
+    if (!config.model.path.empty())
+        throw Error("model.path: loading model folders is not available in this build yet; use a built-in model "
+                    "(demo-mlp, demo-gpt)");
+    if (!config.data.path.empty())
+        throw Error("data.path: reading data files is not available in this build yet; use the built-in data");
+    t.model = models::load_builtin_model(config.model.builtin);
+    t.data = data::demo_dataset(config.data.builtin, data::DemoPhase::Adapt, config.data.seq_len,
+                                config.data.eval_fraction);
+    if (t.model->architecture() == "gpt2" && config.data.builtin != "demo-gpt")
+        throw Error("data: the built-in dataset '" + config.data.builtin + "' does not fit a language model");
+    if (t.model->architecture() == "mlp" && config.data.builtin != "demo-mlp")
+        throw Error("data: the built-in dataset '" + config.data.builtin + "' does not fit the demo MLP");
+
+    // Everything frozen first; attach() then makes exactly the adapter (or full) tensors trainable.
+    for (auto& p : t.model->parameters())
+        p.set_requires_grad(false);
+    torch::manual_seed(config.train.seed);
+    t.adapted = adapters::attach_adapters(*t.model, config.adapter);
+    t.model->to(t.device);
+
+    ParamGroupPlan weights{{}, 1.0, config.train.weight_decay};
+    ParamGroupPlan magnitudes{{}, config.adapter.magnitude.lr_scale, 0.0};
+    for (const auto& [name, layer] : t.adapted) {
+        for (const auto& item : layer->named_parameters(false)) {
+            if (!item.value().requires_grad())
+                continue;
+            (item.key() == "lora_magnitude_vector" ? magnitudes : weights).params.push_back(item.value());
+        }
+    }
+    for (ParamGroupPlan* g : {&weights, &magnitudes})
+        if (!g->params.empty())
+            t.groups.push_back(*g);
+}
+
+Trainer::~Trainer() = default;
+
+const RunConfig& Trainer::config() const { return m_impl->config; }
+std::string Trainer::device_name() const { return m_impl->device.is_cuda() ? "cuda" : "cpu"; }
+std::string Trainer::data_description() const { return m_impl->data.description; }
+
+std::vector<AdaptedLayerInfo> Trainer::adapted_layers() const
+{
+    std::vector<AdaptedLayerInfo> info;
+    for (const auto& [name, layer] : m_impl->adapted) {
+        long long trainable = 0;
+        for (const auto& p : layer->parameters(false))
+            if (p.requires_grad())
+                trainable += p.numel();
+        info.push_back({name, layer->in_features(), layer->out_features(), trainable});
+    }
+    return info;
+}
+
+long long Trainer::trainable_parameters() const
+{
+    long long n = 0;
+    for (const auto& p : m_impl->trainable())
+        n += p.numel();
+    return n;
+}
+
+long long Trainer::total_parameters() const
+{
+    long long n = 0;
+    for (const auto& p : m_impl->model->parameters())
+        n += p.numel();
+    return n;
+}
+
+RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
+{
+    Impl& t = *m_impl;
+    const TrainConfig& tc = t.config.train;
+    const int threads = tc.threads > 0 ? tc.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(threads);  // per thread: must run on the thread that trains
+
+    RunSummary summary;
+    const auto started = Clock::now();
+    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+    auto finish = [&](const std::string& status, const std::string& message) {
+        summary.status = status;
+        summary.message = message;
+        summary.seconds = elapsed();
+        if (!message.empty())
+            observer.on_message(message);
+        return summary;
+    };
+
+    try {
+        std::vector<torch::optim::OptimizerParamGroup> groups;
+        for (const auto& g : t.groups)
+            groups.emplace_back(g.params, std::make_unique<torch::optim::AdamWOptions>(
+                                              torch::optim::AdamWOptions(tc.lr * g.lr_scale).weight_decay(g.weight_decay)));
+        torch::optim::AdamW optimizer(std::move(groups), torch::optim::AdamWOptions(tc.lr));
+        const std::vector<torch::Tensor> params = t.trainable();
+        train::BatchOrder order(t.data.train.size(), tc.batch_size, tc.seed);
+
+        summary.first_eval_loss = summary.final_eval_loss = t.eval_loss();
+        observer.on_eval({0, summary.first_eval_loss});
+        if (t.config.log.layer_stats_every > 0)
+            observer.on_layer_stats(train::compute_layer_stats(0, t.adapted));
+
+        t.model->train();
+        for (int step = 1; step <= tc.steps; ++step) {
+            while (control.pause.load() && !control.stop.load())
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            if (control.stop.load())
+                return finish("stopped", "stopped by the user after step " + std::to_string(summary.steps));
+
+            const auto step_started = Clock::now();
+            const double lr = train::learning_rate_at(step, tc);
+            for (size_t i = 0; i < optimizer.param_groups().size(); ++i)
+                static_cast<torch::optim::AdamWOptions&>(optimizer.param_groups()[i].options()).lr(lr * t.groups[i].lr_scale);
+
+            optimizer.zero_grad();
+            double step_loss = 0;
+            for (int micro = 0; micro < tc.grad_accum; ++micro) {
+                models::Batch batch = t.data.train.gather(order.next());
+                batch.input = batch.input.to(t.device);
+                batch.target = batch.target.to(t.device);
+                const torch::Tensor loss = t.model->loss(batch) / tc.grad_accum;
+                loss.backward();
+                step_loss += loss.item<double>();
+            }
+            const double grad_norm =
+                torch::nn::utils::clip_grad_norm_(params, tc.clip_grad_norm > 0 ? tc.clip_grad_norm
+                                                                                 : std::numeric_limits<double>::infinity());
+            if (!std::isfinite(step_loss) || !std::isfinite(grad_norm)) {
+                const bool loss_bad = !std::isfinite(step_loss);
+                const std::string layer = t.first_non_finite_layer();
+                return finish("failed", std::string("the ") + (loss_bad ? "loss" : "gradient norm") + " became " +
+                                            (std::isnan(loss_bad ? step_loss : grad_norm) ? "NaN" : "infinite") +
+                                            " at step " + std::to_string(step) +
+                                            (layer.empty() ? "" : " (first non-finite gradient: " + layer + ")") +
+                                            "; try a lower learning rate or gradient clipping");
+            }
+            optimizer.step();
+            summary.steps = step;
+
+            const double step_seconds = std::chrono::duration<double>(Clock::now() - step_started).count();
+            StepMetrics m;
+            m.step = step;
+            m.loss = step_loss;
+            m.learning_rate = lr;
+            m.grad_norm = grad_norm;
+            const double samples = static_cast<double>(tc.batch_size) * tc.grad_accum;
+            m.samples_per_second = samples / std::max(step_seconds, 1e-9);
+            m.tokens_per_second = m.samples_per_second * t.data.tokens_per_sample;
+            m.seconds = elapsed();
+            observer.on_step(m);
+
+            if (t.config.log.layer_stats_every > 0 && step % t.config.log.layer_stats_every == 0)
+                observer.on_layer_stats(train::compute_layer_stats(step, t.adapted));
+            if ((tc.eval_every > 0 && step % tc.eval_every == 0) || step == tc.steps) {
+                summary.final_eval_loss = t.eval_loss();
+                observer.on_eval({step, summary.final_eval_loss});
+            }
+        }
+        return finish("finished", "");
+    } catch (const std::exception& e) {
+        return finish("failed", std::string("training stopped at step ") + std::to_string(summary.steps + 1) + ": " +
+                                    e.what());
+    }
+}
+
+}  // namespace dora
