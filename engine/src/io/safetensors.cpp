@@ -11,7 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <functional>
+#include <iterator>
 #include <set>
 #include <utility>
 
@@ -54,9 +54,13 @@ std::string quote(const std::string& name)
 {
     std::string out = "'";
     for (char ch : clip(name, 120)) {
+        if (static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7F) {
+            out += ch;
+            continue;
+        }
         char buf[8];
         std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned char>(ch));
-        out += (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F) ? std::string(buf) : std::string(1, ch);
+        out += buf;
     }
     return out + "'";
 }
@@ -116,9 +120,12 @@ bool byte_count(const std::vector<int64_t>& shape, DType dtype, uint64_t* out)
     return true;
 }
 
-// nlohmann keeps the last of duplicate keys without a word, which would let a second header entry
-// hide the first. This parser callback tracks the keys of every open object, and the nesting depth.
-struct HeaderGuard {
+// A first, DOM-free pass over the header. nlohmann keeps the last of duplicate keys without a word,
+// which would let a second entry hide the first, so this tracks the keys of every open object. It also
+// caps nesting and the tensor count before any DOM is built, and reports syntax errors. (nlohmann's
+// parser callbacks could check keys too, but they rescan the parent object after each child object,
+// which is quadratic: a million-tensor header would take hours.)
+struct HeaderCheck : json::json_sax_t {
     struct Frame {
         std::string owner;  // the key whose value this object is ("" for the root)
         std::set<std::string> keys;
@@ -128,33 +135,62 @@ struct HeaderGuard {
     std::vector<Frame> objects;
     int depth = 0;
 
-    bool operator()(int, json::parse_event_t event, json& parsed)
+    explicit HeaderCheck(std::string l) : label(std::move(l)) {}
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_array(std::size_t) override { return enter(); }
+    bool end_array() override { --depth; return true; }
+    bool start_object(std::size_t) override
     {
-        using E = json::parse_event_t;
-        if (event == E::object_start || event == E::array_start) {
-            if (++depth > kMaxJsonDepth)
-                fail(label, "the header is nested more than " + num(kMaxJsonDepth) + " levels deep" + kDamaged);
-            if (event == E::object_start) objects.push_back({objects.empty() ? "" : objects.back().last_key, {}, {}});
-        } else if (event == E::object_end || event == E::array_end) {
-            --depth;
-            if (event == E::object_end) objects.pop_back();
-        } else if (event == E::key) {
-            Frame& f = objects.back();
-            const std::string& key = parsed.get_ref<const std::string&>();
-            const bool all_objects = depth == static_cast<int>(objects.size());  // no arrays on the way down
-            if (!f.keys.insert(key).second) {
-                if (all_objects && depth == 1) fail(label, "the header lists the tensor " + quote(key) + " twice" + kDamaged);
-                if (all_objects && depth == 2 && f.owner == "__metadata__")
-                    fail(label, "the metadata lists the key " + quote(key) + " twice" + kDamaged);
-                if (all_objects && depth == 2)
-                    fail(label, "tensor " + quote(f.owner) + " has the field " + quote(key) + " twice" + kDamaged);
-                fail(label, "the header repeats the key " + quote(key) + kDamaged);
-            }
-            if (depth == 1 && f.keys.size() > kMaxTensors + 1)  // +1 for __metadata__
-                fail(label, "the header lists more than " + num(kMaxTensors) + " tensors" + kDamaged);
-            f.last_key = key;
-        }
+        objects.push_back({objects.empty() ? "" : objects.back().last_key, {}, {}});
+        return enter();
+    }
+    bool end_object() override
+    {
+        objects.pop_back();
+        --depth;
         return true;
+    }
+    bool enter()
+    {
+        if (++depth > kMaxJsonDepth)
+            fail(label, "the header is nested more than " + num(kMaxJsonDepth) + " levels deep" + kDamaged);
+        return true;
+    }
+    bool key(string_t& key) override
+    {
+        Frame& f = objects.back();
+        const bool all_objects = depth == static_cast<int>(objects.size());  // no arrays on the way down
+        if (!f.keys.insert(key).second) {
+            if (all_objects && depth == 1)
+                fail(label, "the header lists the tensor " + quote(key) + " twice" + kDamaged);
+            if (all_objects && depth == 2 && f.owner == "__metadata__")
+                fail(label, "the metadata lists the key " + quote(key) + " twice" + kDamaged);
+            if (all_objects && depth == 2)
+                fail(label, "tensor " + quote(f.owner) + " has the field " + quote(key) + " twice" + kDamaged);
+            fail(label, "the header repeats the key " + quote(key) + kDamaged);
+        }
+        if (depth == 1 && f.keys.size() > kMaxTensors + 1)  // +1 for __metadata__; exact check after parsing
+            fail(label, "the header lists more than " + num(kMaxTensors) + " tensors" + kDamaged);
+        f.last_key = key;
+        return true;
+    }
+    bool parse_error(std::size_t position, const std::string&, const json::exception& e) override
+    {
+        // Keep nlohmann's description ("syntax error while parsing object - unexpected ...", "number
+        // overflow parsing '1e400'") but drop its exception id, line/column and echo of the raw input.
+        std::string msg = e.what();
+        msg = msg.substr(msg.find("] ") + 2);
+        if (size_t col = msg.find("column "); col != std::string::npos && msg.find(": ", col) != std::string::npos)
+            msg = msg.substr(msg.find(": ", col) + 2);
+        msg = msg.substr(0, msg.find("; last read"));
+        fail(label, "the header is not valid JSON (" + msg + ", at byte " + num(8 + position) + " of the file)" +
+                        kDamaged);
     }
 };
 
@@ -166,20 +202,12 @@ json parse_header_json(const uint8_t* begin, size_t n, const std::string& label)
         fail(label, "the header is not valid UTF-8 text (byte " + num(8 + bad) + " of the file, value " + hex +
                         ", is not allowed there)" + kDamaged);
     }
-    HeaderGuard guard{label, {}, 0};
+    HeaderCheck check(label);
+    json::sax_parse(begin, begin + n, &check);
     try {
-        return json::parse(begin, begin + n, std::ref(guard));
-    } catch (const json::parse_error& e) {
-        // Keep nlohmann's description ("syntax error while parsing object - unexpected ...") but drop
-        // its exception id and its echo of the raw input.
-        std::string msg = e.what();
-        size_t colon = msg.find(": ", msg.find("column "));
-        if (msg.find("column ") != std::string::npos && colon != std::string::npos) msg = msg.substr(colon + 2);
-        msg = msg.substr(0, msg.find("; last read"));
-        fail(label, "the header is not valid JSON (" + msg + ", at byte " + num(8 + e.byte) + " of the file)" + kDamaged);
-    } catch (const json::exception& e) {  // e.g. "[json.exception.out_of_range.406] number overflow parsing '1e400'"
-        const std::string msg = e.what();
-        fail(label, "the header could not be read (" + msg.substr(msg.find("] ") + 2) + ")" + kDamaged);
+        return json::parse(begin, begin + n);
+    } catch (const json::exception& e) {  // not expected after the check above; kept so only dora::Error escapes
+        fail(label, std::string("the header could not be read (") + e.what() + ")" + kDamaged);
     }
 }
 
@@ -208,12 +236,14 @@ TensorEntry parse_entry(const std::string& name, const json& v, uint64_t data_si
     TensorEntry e;
     e.name = name;
     const json& dt = v["dtype"];
-    if (!dt.is_string()) fail(label, t + " has " + kind_of(dt) + " as its dtype instead of a name like \"F32\"" + kDamaged);
+    if (!dt.is_string())
+        fail(label, t + " has " + kind_of(dt) + " as its dtype instead of a name like \"F32\"" + kDamaged);
     auto it = std::find_if(std::begin(kAllDTypes), std::end(kAllDTypes),
                            [&](DType d) { return dt.get_ref<const std::string&>() == dtype_name(d); });
     if (it == std::end(kAllDTypes))
         fail(label, t + " has the data type " + quote(dt.get<std::string>()) +
-                        ", which DoRA Studio does not support (it reads F32, F16, BF16, F64, I64, I32, I16, I8, U8, BOOL)");
+                        ", which DoRA Studio does not support (it reads F32, F16, BF16, F64, I64, I32, I16, I8, U8 "
+                        "and BOOL)");
     e.dtype = *it;
 
     const json& sh = v["shape"];
@@ -253,7 +283,9 @@ TensorEntry parse_entry(const std::string& name, const json& v, uint64_t data_si
 // corrupt another, and a gap or trailing bytes mean the header and the data disagree.
 void check_tiling(const std::vector<TensorEntry>& sorted, uint64_t data_size, const std::string& label)
 {
-    auto range = [](const TensorEntry& x) { return quote(x.name) + " (bytes " + num(x.begin) + " to " + num(x.end) + ")"; };
+    auto range = [](const TensorEntry& x) {
+        return quote(x.name) + " (bytes " + num(x.begin) + " to " + num(x.end) + ")";
+    };
     uint64_t covered = 0;
     const TensorEntry* prev = nullptr;
     for (const TensorEntry& e : sorted) {
@@ -261,7 +293,8 @@ void check_tiling(const std::vector<TensorEntry>& sorted, uint64_t data_size, co
             fail(label, "tensors " + range(*prev) + " and " + range(e) + " overlap in the data section" + kDamaged);
         if (e.begin > covered)
             fail(label, "bytes " + num(covered) + " to " + num(e.begin) + " of the data section belong to no tensor (" +
-                            (prev ? "between " + quote(prev->name) + " and " : "before ") + quote(e.name) + ")" + kDamaged);
+                            (prev ? "between " + quote(prev->name) + " and " : "before ") + quote(e.name) + ")" +
+                            kDamaged);
         covered = e.end;
         prev = &e;
     }
@@ -279,13 +312,13 @@ std::string build_header(const std::vector<TensorToWrite>& tensors, const std::m
 {
     if (tensors.size() > kMaxTensors)
         fail(label, num(tensors.size()) + " tensors are more than the " + num(kMaxTensors) + " a file may hold");
-    nlohmann::ordered_json h = nlohmann::ordered_json::object();  // keeps the caller's order in the file
+    // Built as text, entry by entry: it keeps the caller's order, and nlohmann's ordered_json would
+    // look up each new key linearly (quadratic for big models). dump() escapes the names.
+    std::string s = "{";
     if (!metadata.empty()) {
-        auto& m = h["__metadata__"] = nlohmann::ordered_json::object();
-        for (const auto& [k, v] : metadata) {
+        for (const auto& [k, v] : metadata)
             if (!is_utf8(k) || !is_utf8(v)) fail(label, "the metadata entry " + quote(k) + " is not valid UTF-8 text");
-            m[k] = v;
-        }
+        s += "\"__metadata__\":" + json(metadata).dump();
     }
     std::set<std::string> names;
     uint64_t offset = 0;
@@ -302,10 +335,12 @@ std::string build_header(const std::vector<TensorToWrite>& tensors, const std::m
             fail(label, q + " has " + bytes(t.nbytes) + " of data but its shape " + shape_str(t.shape) + " of " +
                             dtype_name(t.dtype) + " needs " + bytes(need));
         if (t.nbytes > 0 && t.data == nullptr) fail(label, q + " has no data");
-        h[t.name] = {{"dtype", dtype_name(t.dtype)}, {"shape", t.shape}, {"data_offsets", {offset, offset + t.nbytes}}};
+        s += (s.size() > 1 ? "," : "") + json(t.name).dump() + ":{\"dtype\":\"" + dtype_name(t.dtype) +
+             "\",\"shape\":" + json(t.shape).dump() + ",\"data_offsets\":[" + num(offset) + "," +
+             num(offset + t.nbytes) + "]}";
         offset += t.nbytes;
     }
-    std::string s = h.dump();
+    s += "}";
     s.append((8 - s.size() % 8) % 8, ' ');
     if (s.size() > kMaxHeaderBytes) fail(label, "the header would be larger than 100 MiB (too many or too long names)");
     std::string len(8, '\0');  // little-endian header length in front
@@ -354,7 +389,8 @@ int64_t TensorEntry::numel() const
 {
     uint64_t n;
     if (!byte_count(shape, DType::U8, &n) || n > static_cast<uint64_t>(INT64_MAX))
-        throw Error("tensor " + quote(name) + " has the shape " + shape_str(shape) + ", which has a negative or far too large size");
+        throw Error("tensor " + quote(name) + " has the shape " + shape_str(shape) +
+                    ", which has a negative or far too large size");
     return static_cast<int64_t>(n);
 }
 
@@ -380,6 +416,8 @@ SafetensorsHeader parse_safetensors(const uint8_t* file, size_t size, const std:
 
     const json root = parse_header_json(file + 8, static_cast<size_t>(n), label);
     if (!root.is_object()) fail(label, "the header is " + kind_of(root) + " instead of a JSON object" + kDamaged);
+    if (root.size() - root.count("__metadata__") > kMaxTensors)
+        fail(label, "the header lists more than " + num(kMaxTensors) + " tensors" + kDamaged);
     SafetensorsHeader h;
     h.data_start = 8 + n;
     const uint64_t data_size = size - h.data_start;
@@ -392,7 +430,8 @@ SafetensorsHeader parse_safetensors(const uint8_t* file, size_t size, const std:
             fail(label, "the metadata is " + kind_of(item.value()) + " instead of an object" + kDamaged);
         for (const auto& m : item.value().items()) {
             if (!m.value().is_string())
-                fail(label, "the metadata entry " + quote(m.key()) + " is " + kind_of(m.value()) + " instead of text" + kDamaged);
+                fail(label, "the metadata entry " + quote(m.key()) + " is " + kind_of(m.value()) + " instead of text" +
+                                kDamaged);
             h.metadata[m.key()] = m.value().get<std::string>();
         }
     }
@@ -409,13 +448,15 @@ SafetensorsFile SafetensorsFile::open(const std::string& path)
     SafetensorsFile f;
     f.path_ = path;
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) fail(path, errno == ENOENT ? "file not found" : std::string("cannot open the file: ") + std::strerror(errno));
+    if (fd < 0)
+        fail(path, errno == ENOENT ? "file not found" : std::string("cannot open the file: ") + std::strerror(errno));
     struct stat st {};
     const char* problem = nullptr;
     if (::fstat(fd, &st) != 0) problem = "cannot read the file";
     else if (S_ISDIR(st.st_mode)) problem = "this is a folder, not a .safetensors file";
     else if (!S_ISREG(st.st_mode)) problem = "this is not a regular file";
-    else if (st.st_size == 0) problem = "the file is empty (0 bytes); it may have been cut off while downloading or copying";
+    else if (st.st_size == 0)
+        problem = "the file is empty (0 bytes); it may have been cut off while downloading or copying";
     void* p = problem ? MAP_FAILED : ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
     const int err = errno;
     ::close(fd);  // a mapping stays valid after its descriptor is closed
@@ -461,7 +502,8 @@ const uint8_t* SafetensorsFile::tensor_data(const TensorEntry& e) const
 {
     const uint64_t data_size = map_ ? size_ - header_.data_start : 0;
     if (e.begin > e.end || e.end > data_size)
-        fail(path_, "tensor " + quote(e.name) + " (bytes " + num(e.begin) + " to " + num(e.end) + ") is not part of this file");
+        fail(path_, "tensor " + quote(e.name) + " (bytes " + num(e.begin) + " to " + num(e.end) +
+                        ") is not part of this file");
     return map_ + header_.data_start + e.begin;
 }
 
@@ -470,8 +512,10 @@ std::vector<uint8_t> serialize_safetensors(const std::vector<TensorToWrite>& ten
 {
     const std::string header = build_header(tensors, metadata, "cannot save tensors");
     std::vector<uint8_t> out(header.begin(), header.end());
-    for (const TensorToWrite& t : tensors)
-        if (t.nbytes > 0) out.insert(out.end(), static_cast<const uint8_t*>(t.data), static_cast<const uint8_t*>(t.data) + t.nbytes);
+    for (const TensorToWrite& t : tensors) {
+        const uint8_t* p = static_cast<const uint8_t*>(t.data);
+        if (t.nbytes > 0) out.insert(out.end(), p, p + t.nbytes);
+    }
     return out;
 }
 
