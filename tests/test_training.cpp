@@ -2,10 +2,14 @@
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
+#include <QTemporaryDir>
+
 #include "dora/error.h"
 #include "dora/training.h"
 #include "io/safetensors.h"
+#include "adapters/targets.h"
 #include "models/builtin_models.h"
+#include "models/gpt2.h"
 #include "models/embedded_files.h"
 #include "data/demo_data.h"
 
@@ -79,6 +83,29 @@ private Q_SLOTS:
         model->eval();
         const double loss = model->loss(data.eval.gather(torch::arange(data.eval.size()))).item<double>();
         QVERIFY2(std::fabs(loss - recorded) <= 1e-4 * recorded, qPrintable(QString("%1 vs %2").arg(loss).arg(recorded)));
+    }
+
+    void adaptedModelStartsExactlyAtTheBaseModel_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::newRow("lora") << "lora";
+        QTest::newRow("dora") << "dora";
+    }
+
+    void adaptedModelStartsExactlyAtTheBaseModel()
+    {
+        QFETCH(QString, method);
+        auto base = std::dynamic_pointer_cast<dora::models::Gpt2Impl>(dora::models::load_builtin_model("demo-gpt"));
+        auto adapted = std::dynamic_pointer_cast<dora::models::Gpt2Impl>(dora::models::load_builtin_model("demo-gpt"));
+        dora::AdapterConfig config;
+        config.method = method.toStdString();
+        config.dropout = 0.2;
+        QCOMPARE(dora::adapters::attach_adapters(*adapted, config).size(), size_t(8));
+        base->eval();
+        adapted->train();  // dropout on: the adapter path sees it, and B = 0 must still cancel it exactly
+        const torch::Tensor ids = torch::randint(0, 96, {2, 48});
+        torch::NoGradGuard no_grad;
+        QVERIFY(torch::equal(adapted->forward(ids), base->forward(ids)));
     }
 
     void everyMethodLowersHeldOutLoss_data()
@@ -173,6 +200,76 @@ private Q_SLOTS:
         QVERIFY2(summary.message.find("at step ") != std::string::npos, summary.message.c_str());
         QVERIFY(summary.message.find("NaN") != std::string::npos || summary.message.find("infinite") != std::string::npos);
         QVERIFY(summary.steps < c.train.steps);
+    }
+
+    // A run stopped (or killed) and resumed from its checkpoint ends exactly like the run left alone:
+    // same weights, optimizer moments, data order and dropout random numbers.
+    void resumedRunMatchesUninterruptedRun()
+    {
+        QTemporaryDir dir;
+        dora::RunConfig c = demo_config("demo-gpt", "dora");
+        c.train.steps = 24;
+        c.train.checkpoint_every = 10;
+        c.adapter.dropout = 0.1;
+
+        dora::Trainer whole(c);
+        Recorder all;
+        dora::TrainingControl control;
+        const auto reference = whole.train(all, control);
+        QCOMPARE(reference.status, std::string("finished"));
+
+        dora::Trainer first(c);
+        first.set_checkpoint_dir(dir.filePath("ckpt").toStdString());
+        dora::TrainingControl stop_at_13;
+        std::vector<dora::CheckpointInfo> written;
+        struct : Recorder {
+            std::vector<dora::CheckpointInfo>* out;
+            void on_checkpoint(const dora::CheckpointInfo& info) override { out->push_back(info); }
+        } checkpoints;
+        checkpoints.out = &written;
+        checkpoints.after_step = [&](const dora::StepMetrics& m) {
+            if (m.step == 13)
+                stop_at_13.stop = true;
+        };
+        QCOMPARE(first.train(checkpoints, stop_at_13).status, std::string("stopped"));
+        QCOMPARE(int(written.size()), 2);  // step 10 (periodic) and step 13 (on stop)
+        QCOMPARE(written.back().step, 13);
+
+        for (const auto& resume_point : written) {
+            dora::Trainer second(c);
+            second.resume_from_checkpoint(resume_point.path);
+            QCOMPARE(second.start_step(), resume_point.step);
+            Recorder after;
+            dora::TrainingControl go;
+            const auto resumed = second.train(after, go);
+            QCOMPARE(resumed.status, std::string("finished"));
+            QCOMPARE(int(after.steps.size()), c.train.steps - resume_point.step);
+            QCOMPARE(after.steps.front().step, resume_point.step + 1);
+            for (const auto& m : after.steps)
+                QVERIFY2(std::fabs(m.loss - all.steps[m.step - 1].loss) <= 1e-5 * std::fabs(all.steps[m.step - 1].loss),
+                         qPrintable(QString("step %1: %2 vs %3").arg(m.step).arg(m.loss).arg(all.steps[m.step - 1].loss)));
+            QVERIFY(std::fabs(resumed.final_eval_loss - reference.final_eval_loss) <= 1e-5 * reference.final_eval_loss);
+        }
+    }
+
+    void checkpointOfAnotherSetupIsRefused()
+    {
+        QTemporaryDir dir;
+        dora::RunConfig c = demo_config("demo-mlp", "lora");
+        c.train.steps = 3;
+        dora::Trainer lora(c);
+        lora.set_checkpoint_dir(dir.path().toStdString());
+        Recorder r;
+        dora::TrainingControl control;
+        lora.train(r, control);
+        c.adapter.rank = 4;
+        dora::Trainer other(c);
+        try {
+            other.resume_from_checkpoint(dir.filePath("step-3.safetensors").toStdString());
+            QFAIL("expected an error");
+        } catch (const dora::Error& e) {
+            QVERIFY2(QString(e.what()).contains("this run needs"), e.what());
+        }
     }
 
     void stopIsHonouredWithinAStep()

@@ -37,6 +37,11 @@ struct LayerStats {
     std::vector<LayerStat> layers;
 };
 
+struct CheckpointInfo {
+    int step = 0;
+    std::string path;  // written atomically before this is reported
+};
+
 // Called on the training thread; implementations must be quick and must not throw.
 class TrainingObserver {
 public:
@@ -45,6 +50,8 @@ public:
     virtual void on_eval(const EvalResult&) {}
     virtual void on_layer_stats(const LayerStats&) {}
     virtual void on_message(const std::string&) {}
+    // A checkpoint file now exists; record it (and the metrics up to its step) together.
+    virtual void on_checkpoint(const CheckpointInfo&) {}
 };
 
 // Set from any thread; the trainer polls them once per step.
@@ -78,6 +85,16 @@ public:
     Trainer(const Trainer&) = delete;
     Trainer& operator=(const Trainer&) = delete;
 
+    // Checkpoints go to `dir` (created if needed) every train.checkpoint_every steps, after the last
+    // step, and when the run is stopped. Without a folder no checkpoints are written.
+    void set_checkpoint_dir(const std::string& dir);
+    // Continue from a checkpoint of this same config: the next train() starts after its step, with the
+    // same weights, optimizer state, data order and random state, so the run ends exactly as an
+    // uninterrupted one. Throws dora::Error when the file does not fit this run.
+    void resume_from_checkpoint(const std::string& path);
+    int start_step() const;  // 0, or the step of the checkpoint resumed from
+
+    // Runs the remaining steps. On resume first_eval_loss is NaN (it was measured by the first process).
     RunSummary train(TrainingObserver& observer, TrainingControl& control);
 
     const RunConfig& config() const;

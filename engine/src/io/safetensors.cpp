@@ -1,7 +1,10 @@
-// Safetensors parsing, validation, memory mapping and atomic writing (see safetensors.h). The parser
-// treats the file as hostile: a downloaded model can be truncated, corrupted or crafted, and an offset
-// trusted without checking becomes an out-of-bounds read in the training loop.
+// Safetensors parsing, validation and memory mapping, and dtype conversion (see safetensors.h; the
+// writer is in safetensors_write.cpp). The parser treats the file as hostile: a downloaded model can
+// be truncated, corrupted or crafted, and an offset trusted without checking becomes an out-of-bounds
+// read in the training loop.
 #include "io/safetensors.h"
+
+#include "io/safetensors_detail.h"
 
 #include "dora/error.h"
 
@@ -26,21 +29,6 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 namespace dora::io {
 namespace {
 
-using json = nlohmann::json;
-
-constexpr uint64_t kMaxHeaderBytes = 100ull * 1024 * 1024;
-constexpr size_t kMaxTensors = 1000000;
-constexpr size_t kMaxDims = 64;
-constexpr int kMaxJsonDepth = 32;  // a valid header nests 3 deep; this only stops absurd inputs early
-const std::string kDamaged = "; the file is damaged or is not a safetensors file";
-const DType kAllDTypes[] = {DType::F32, DType::F16, DType::BF16, DType::F64, DType::I64,
-                            DType::I32, DType::I16, DType::I8,   DType::U8,  DType::BOOL};
-
-[[noreturn]] void fail(const std::string& label, const std::string& what) { throw Error(label + ": " + what); }
-
-std::string num(uint64_t v) { return std::to_string(v); }
-std::string bytes(uint64_t n) { return num(n) + (n == 1 ? " byte" : " bytes"); }
-
 // Cuts `s` to about `limit` bytes without splitting a UTF-8 character.
 std::string clip(const std::string& s, size_t limit)
 {
@@ -48,6 +36,15 @@ std::string clip(const std::string& s, size_t limit)
     while (limit > 0 && (static_cast<unsigned char>(s[limit]) & 0xC0) == 0x80) --limit;
     return s.substr(0, limit) + "...";
 }
+
+}  // namespace
+
+namespace detail {
+
+[[noreturn]] void fail(const std::string& label, const std::string& what) { throw Error(label + ": " + what); }
+
+std::string num(uint64_t v) { return std::to_string(v); }
+std::string bytes(uint64_t n) { return num(n) + (n == 1 ? " byte" : " bytes"); }
 
 // Names come from the file, so they may hold newlines or be megabytes long; keep messages one line.
 std::string quote(const std::string& name)
@@ -70,14 +67,6 @@ std::string shape_str(const std::vector<int64_t>& shape)
     std::string s = "[";
     for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
     return s + "]";
-}
-
-std::string kind_of(const json& j)
-{
-    if (j.is_number_float()) return "a decimal number";
-    if (j.is_number()) return "a number";
-    std::string t = j.type_name();
-    return (t == "object" || t == "array" ? "an " : "a ") + t;
 }
 
 // Offset of the first byte that breaks strict UTF-8 (overlong forms, surrogates and code points past
@@ -118,6 +107,27 @@ bool byte_count(const std::vector<int64_t>& shape, DType dtype, uint64_t* out)
         if (d < 0 || __builtin_mul_overflow(n, static_cast<uint64_t>(d), &n)) return false;
     *out = n;
     return true;
+}
+
+}  // namespace detail
+
+using namespace detail;
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr int kMaxJsonDepth = 32;  // a valid header nests 3 deep; this only stops absurd inputs early
+const std::string kDamaged = "; the file is damaged or is not a safetensors file";
+const DType kAllDTypes[] = {DType::F32, DType::F16, DType::BF16, DType::F64, DType::I64,
+                            DType::I32, DType::I16, DType::I8,   DType::U8,  DType::BOOL};
+
+std::string kind_of(const json& j)
+{
+    if (j.is_number_float()) return "a decimal number";
+    if (j.is_number()) return "a number";
+    std::string t = j.type_name();
+    return (t == "object" || t == "array" ? "an " : "a ") + t;
 }
 
 // A first, DOM-free pass over the header. nlohmann keeps the last of duplicate keys without a word,
@@ -305,49 +315,6 @@ void check_tiling(const std::vector<TensorEntry>& sorted, uint64_t data_size, co
                         num(covered) + kDamaged);
 }
 
-// The file up to its data section: the header length, then the JSON header padded with spaces so the
-// data section starts 8-byte aligned.
-std::string build_header(const std::vector<TensorToWrite>& tensors, const std::map<std::string, std::string>& metadata,
-                         const std::string& label)
-{
-    if (tensors.size() > kMaxTensors)
-        fail(label, num(tensors.size()) + " tensors are more than the " + num(kMaxTensors) + " a file may hold");
-    // Built as text, entry by entry: it keeps the caller's order, and nlohmann's ordered_json would
-    // look up each new key linearly (quadratic for big models). dump() escapes the names.
-    std::string s = "{";
-    if (!metadata.empty()) {
-        for (const auto& [k, v] : metadata)
-            if (!is_utf8(k) || !is_utf8(v)) fail(label, "the metadata entry " + quote(k) + " is not valid UTF-8 text");
-        s += "\"__metadata__\":" + json(metadata).dump();
-    }
-    std::set<std::string> names;
-    uint64_t offset = 0;
-    for (const TensorToWrite& t : tensors) {
-        const std::string q = "tensor " + quote(t.name);
-        if (!is_utf8(t.name)) fail(label, q + " has a name that is not valid UTF-8 text");
-        if (t.name == "__metadata__") fail(label, "a tensor cannot be named '__metadata__'");
-        if (!names.insert(t.name).second) fail(label, q + " is listed twice");
-        if (t.shape.size() > kMaxDims) fail(label, q + " has more than " + num(kMaxDims) + " dimensions");
-        uint64_t need;
-        if (!byte_count(t.shape, t.dtype, &need))
-            fail(label, q + " has the shape " + shape_str(t.shape) + ", which has a negative or far too large size");
-        if (need != t.nbytes)
-            fail(label, q + " has " + bytes(t.nbytes) + " of data but its shape " + shape_str(t.shape) + " of " +
-                            dtype_name(t.dtype) + " needs " + bytes(need));
-        if (t.nbytes > 0 && t.data == nullptr) fail(label, q + " has no data");
-        s += (s.size() > 1 ? "," : "") + json(t.name).dump() + ":{\"dtype\":\"" + dtype_name(t.dtype) +
-             "\",\"shape\":" + json(t.shape).dump() + ",\"data_offsets\":[" + num(offset) + "," +
-             num(offset + t.nbytes) + "]}";
-        offset += t.nbytes;
-    }
-    s += "}";
-    s.append((8 - s.size() % 8) % 8, ' ');
-    if (s.size() > kMaxHeaderBytes) fail(label, "the header would be larger than 100 MiB (too many or too long names)");
-    std::string len(8, '\0');  // little-endian header length in front
-    for (int i = 0; i < 8; ++i) len[i] = static_cast<char>(static_cast<uint64_t>(s.size()) >> (8 * i));
-    return len + s;
-}
-
 float half_to_float(uint16_t h)
 {
     uint32_t sign = static_cast<uint32_t>(h & 0x8000) << 16, exp = (h >> 10) & 0x1F, man = h & 0x3FF, bits;
@@ -505,65 +472,6 @@ const uint8_t* SafetensorsFile::tensor_data(const TensorEntry& e) const
         fail(path_, "tensor " + quote(e.name) + " (bytes " + num(e.begin) + " to " + num(e.end) +
                         ") is not part of this file");
     return map_ + header_.data_start + e.begin;
-}
-
-std::vector<uint8_t> serialize_safetensors(const std::vector<TensorToWrite>& tensors,
-                                           const std::map<std::string, std::string>& metadata)
-{
-    const std::string header = build_header(tensors, metadata, "cannot save tensors");
-    std::vector<uint8_t> out(header.begin(), header.end());
-    for (const TensorToWrite& t : tensors) {
-        const uint8_t* p = static_cast<const uint8_t*>(t.data);
-        if (t.nbytes > 0) out.insert(out.end(), p, p + t.nbytes);
-    }
-    return out;
-}
-
-void write_safetensors(const std::string& path, const std::vector<TensorToWrite>& tensors,
-                       const std::map<std::string, std::string>& metadata)
-{
-    const std::string header = build_header(tensors, metadata, path);
-    const std::string tmp = path + ".tmp-" + num(static_cast<uint64_t>(::getpid()));
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 && errno == ENOENT) fail(path, "cannot save: the folder does not exist");
-    if (fd < 0) fail(path, "cannot save: creating '" + tmp + "' failed: " + std::strerror(errno));
-
-    // After any failure, remove the temporary file so it cannot fill the disk further.
-    auto give_up = [&](const char* step) {
-        const int err = errno;
-        if (fd >= 0) ::close(fd);
-        ::unlink(tmp.c_str());
-        fail(path, std::string("cannot save (") + step + " failed: " + std::strerror(err) +
-                       "); any earlier version of the file is unchanged");
-    };
-    auto write_all = [&](const void* data, size_t n) {
-        for (const char* p = static_cast<const char*>(data); n > 0;) {
-            const ssize_t w = ::write(fd, p, std::min<size_t>(n, size_t(1) << 30));
-            if (w < 0 && errno == EINTR) continue;
-            if (w <= 0) {
-                if (w == 0) errno = EIO;
-                give_up("writing");
-            }
-            p += w;
-            n -= static_cast<size_t>(w);
-        }
-    };
-    write_all(header.data(), header.size());
-    for (const TensorToWrite& t : tensors) write_all(t.data, t.nbytes);
-    if (::fsync(fd) != 0) give_up("flushing to disk");
-    const int rc = ::close(fd);
-    fd = -1;
-    if (rc != 0) give_up("closing");
-    if (::rename(tmp.c_str(), path.c_str()) != 0) give_up("replacing the old file");
-
-    // Make the rename itself durable; some file systems refuse to open or sync a folder, which is fine.
-    const size_t slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
-    }
 }
 
 void convert_to_f32(DType dtype, const uint8_t* src, int64_t count, float* dst)

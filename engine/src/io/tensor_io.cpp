@@ -2,12 +2,18 @@
 
 #include "dora/error.h"
 
+#include <cstring>
+
 namespace dora::io {
 
-torch::Tensor tensor_from_safetensors(const SafetensorsHeader& header, const uint8_t* file, const TensorEntry& entry)
+torch::Tensor tensor_from_bytes(const TensorEntry& entry, const uint8_t* src)
 {
+    if (entry.dtype == DType::U8 || entry.dtype == DType::I64) {  // exact copies (RNG state, counters)
+        torch::Tensor out = torch::empty(entry.shape, entry.dtype == DType::U8 ? torch::kByte : torch::kLong);
+        std::memcpy(out.data_ptr(), src, entry.end - entry.begin);
+        return out;
+    }
     torch::Tensor out = torch::empty(entry.shape, torch::kFloat);
-    const uint8_t* src = file + header.data_start + entry.begin;
     switch (entry.dtype) {
     case DType::F32:
     case DType::F16:
@@ -16,13 +22,13 @@ torch::Tensor tensor_from_safetensors(const SafetensorsHeader& header, const uin
         return out;
     default:
         throw Error("tensor '" + entry.name + "' has dtype " + dtype_name(entry.dtype) +
-                    "; model weights must be F32, F16 or BF16");
+                    "; expected F32, F16, BF16 (weights), U8 or I64");
     }
 }
 
-void load_module_tensors(torch::nn::Module& module, const std::vector<std::string>& names,
-                         const SafetensorsHeader& header, const uint8_t* file, const std::string& label)
+void load_module_tensors(torch::nn::Module& module, const std::vector<std::string>& names, const TensorSource& source)
 {
+    const std::string& label = source.label;
     auto params = module.named_parameters(true);
     auto buffers = module.named_buffers(true);
     std::string missing, wrong;
@@ -33,7 +39,7 @@ void load_module_tensors(torch::nn::Module& module, const std::vector<std::strin
             target = buffers.find(name);
         if (!target)
             throw Error(label + ": the model has no tensor '" + name + "' to load into");
-        const TensorEntry* entry = header.find(name);
+        const TensorEntry* entry = source.header.find(name);
         if (!entry) {
             missing += (missing.empty() ? "" : ", ") + name;
             continue;
@@ -51,7 +57,7 @@ void load_module_tensors(torch::nn::Module& module, const std::vector<std::strin
     torch::NoGradGuard no_grad;
     for (auto& [target, entry] : copies) {
         try {
-            target.copy_(tensor_from_safetensors(header, file, *entry));
+            target.copy_(tensor_from_bytes(*entry, source.bytes(*entry)));
         } catch (const Error& e) {
             rethrow_with_context(label, e);
         }
@@ -65,9 +71,12 @@ void save_tensors(const std::string& path, const std::vector<std::pair<std::stri
     std::vector<TensorToWrite> out;
     keep.reserve(tensors.size());
     for (const auto& [name, tensor] : tensors) {
-        keep.push_back(tensor.detach().to(torch::kCPU, torch::kFloat).contiguous());
+        const auto type = tensor.scalar_type();
+        const bool exact = type == torch::kByte || type == torch::kLong;
+        keep.push_back(tensor.detach().to(torch::kCPU, exact ? type : torch::kFloat).contiguous());
         const torch::Tensor& t = keep.back();
-        out.push_back({name, DType::F32, t.sizes().vec(), t.data_ptr(), static_cast<size_t>(t.nbytes())});
+        const DType dtype = type == torch::kByte ? DType::U8 : type == torch::kLong ? DType::I64 : DType::F32;
+        out.push_back({name, dtype, t.sizes().vec(), t.data_ptr(), static_cast<size_t>(t.nbytes())});
     }
     write_safetensors(path, out, metadata);
 }

@@ -87,7 +87,7 @@ std::shared_ptr<Model> load_builtin_model(const std::string& name)
     if (file.size == 0)
         throw Error(label + " were not built into this program; run scripts/make-demo-weights.sh and rebuild");
     const io::SafetensorsHeader header = io::parse_safetensors(file.data, file.size, label);
-    io::load_module_tensors(*model, base_tensor_names(*model), header, file.data, label);
+    io::load_module_tensors(*model, base_tensor_names(*model), {header, file.data, label});
     return model;
 }
 

@@ -7,10 +7,12 @@
 #include "dora/error.h"
 #include "models/builtin_models.h"
 #include "train/batch_order.h"
+#include "train/checkpoint.h"
 #include "train/layer_stats.h"
 #include "train/lr_schedule.h"
 
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <thread>
 
@@ -44,6 +46,11 @@ struct Trainer::Impl {
     std::vector<models::NamedLinear> adapted;
     data::SplitDataset data;
     std::vector<ParamGroupPlan> groups;
+    train::NamedTensors trainable_named;  // the same tensors as in `groups`, by parameter name
+    std::unique_ptr<torch::optim::AdamW> optimizer;
+    std::unique_ptr<train::BatchOrder> order;
+    int start_step = 0;
+    std::string checkpoint_dir;
 
     std::vector<torch::Tensor> trainable() const
     {
@@ -126,6 +133,32 @@ Trainer::Trainer(const RunConfig& config) : m_impl(std::make_unique<Impl>())
     for (ParamGroupPlan* g : {&weights, &magnitudes})
         if (!g->params.empty())
             t.groups.push_back(*g);
+    for (const auto& item : t.model->named_parameters(true))
+        if (item.value().requires_grad())
+            t.trainable_named.emplace_back(item.key(), item.value());
+
+    std::vector<torch::optim::OptimizerParamGroup> optimizer_groups;
+    for (const auto& g : t.groups)
+        optimizer_groups.emplace_back(g.params, std::make_unique<torch::optim::AdamWOptions>(
+                                                    torch::optim::AdamWOptions(config.train.lr * g.lr_scale)
+                                                        .weight_decay(g.weight_decay)));
+    t.optimizer = std::make_unique<torch::optim::AdamW>(std::move(optimizer_groups),
+                                                        torch::optim::AdamWOptions(config.train.lr));
+    t.order = std::make_unique<train::BatchOrder>(t.data.train.size(), config.train.batch_size, config.train.seed);
+}
+
+void Trainer::set_checkpoint_dir(const std::string& dir) { m_impl->checkpoint_dir = dir; }
+int Trainer::start_step() const { return m_impl->start_step; }
+
+void Trainer::resume_from_checkpoint(const std::string& path)
+{
+    Impl& t = *m_impl;
+    const train::TrainingPosition position = train::load_checkpoint(path, t.trainable_named, *t.optimizer);
+    if (position.step < 0 || position.step > t.config.train.steps)
+        throw Error(path + ": the checkpoint is at step " + std::to_string(position.step) + " but the run has " +
+                    std::to_string(t.config.train.steps) + " steps");
+    t.order->seek(position.epoch, position.offset);
+    t.start_step = position.step;
 }
 
 Trainer::~Trainer() = default;
@@ -183,25 +216,38 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
     };
 
     try {
-        std::vector<torch::optim::OptimizerParamGroup> groups;
-        for (const auto& g : t.groups)
-            groups.emplace_back(g.params, std::make_unique<torch::optim::AdamWOptions>(
-                                              torch::optim::AdamWOptions(tc.lr * g.lr_scale).weight_decay(g.weight_decay)));
-        torch::optim::AdamW optimizer(std::move(groups), torch::optim::AdamWOptions(tc.lr));
+        torch::optim::AdamW& optimizer = *t.optimizer;
         const std::vector<torch::Tensor> params = t.trainable();
-        train::BatchOrder order(t.data.train.size(), tc.batch_size, tc.seed);
+        int last_checkpoint = t.start_step;
+        auto checkpoint = [&](int step) {
+            if (t.checkpoint_dir.empty() || step == last_checkpoint)
+                return;
+            std::filesystem::create_directories(t.checkpoint_dir);
+            const std::string path = (std::filesystem::path(t.checkpoint_dir) /
+                                      ("step-" + std::to_string(step) + ".safetensors")).string();
+            train::save_checkpoint(path, t.trainable_named, optimizer, {step, t.order->epoch(), t.order->offset()});
+            last_checkpoint = step;
+            observer.on_checkpoint({step, path});
+        };
 
-        summary.first_eval_loss = summary.final_eval_loss = t.eval_loss();
-        observer.on_eval({0, summary.first_eval_loss});
-        if (t.config.log.layer_stats_every > 0)
-            observer.on_layer_stats(train::compute_layer_stats(0, t.adapted));
+        summary.steps = t.start_step;
+        if (t.start_step == 0) {
+            summary.first_eval_loss = summary.final_eval_loss = t.eval_loss();
+            observer.on_eval({0, summary.first_eval_loss});
+            if (t.config.log.layer_stats_every > 0)
+                observer.on_layer_stats(train::compute_layer_stats(0, t.adapted));
+        } else {
+            summary.first_eval_loss = summary.final_eval_loss = std::numeric_limits<double>::quiet_NaN();
+        }
 
         t.model->train();
-        for (int step = 1; step <= tc.steps; ++step) {
+        for (int step = t.start_step + 1; step <= tc.steps; ++step) {
             while (control.pause.load() && !control.stop.load())
                 std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            if (control.stop.load())
+            if (control.stop.load()) {
+                checkpoint(summary.steps);  // so the stopped run resumes where it stopped
                 return finish("stopped", "stopped by the user after step " + std::to_string(summary.steps));
+            }
 
             const auto step_started = Clock::now();
             const double lr = train::learning_rate_at(step, tc);
@@ -211,7 +257,7 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
             optimizer.zero_grad();
             double step_loss = 0;
             for (int micro = 0; micro < tc.grad_accum; ++micro) {
-                models::Batch batch = t.data.train.gather(order.next());
+                models::Batch batch = t.data.train.gather(t.order->next());
                 batch.input = batch.input.to(t.device);
                 batch.target = batch.target.to(t.device);
                 const torch::Tensor loss = t.model->loss(batch) / tc.grad_accum;
@@ -251,6 +297,8 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
                 summary.final_eval_loss = t.eval_loss();
                 observer.on_eval({step, summary.final_eval_loss});
             }
+            if ((tc.checkpoint_every > 0 && step % tc.checkpoint_every == 0) || step == tc.steps)
+                checkpoint(step);
         }
         return finish("finished", "");
     } catch (const std::exception& e) {
