@@ -46,7 +46,7 @@ private Q_SLOTS:
             "name": "cli test", "model": {"builtin": "demo-mlp"},
             "adapter": {"method": "dora", "targets": ["fc1", "fc2"], "rank": 2},
             "train": {"steps": 40, "batch_size": 64, "lr": 0.01, "eval_every": 20, "threads": 1}})");
-        const Result r = run_cli({"train", config});
+        const Result r = run_cli({"train", config, "--db", dir.filePath("runs.sqlite")});
         QVERIFY2(r.exit_code == 0, qPrintable(r.err));
         const QStringList lines = r.out.trimmed().split('\n');
         QVERIFY(lines.size() > 3);
@@ -54,7 +54,7 @@ private Q_SLOTS:
         const QJsonObject summary = QJsonDocument::fromJson(lines.last().toUtf8()).object();
         QCOMPARE(summary.value("status").toString(), QString("finished"));
         QCOMPARE(summary.value("steps").toInt(), 40);
-        QVERIFY(!summary.value("run_id").toString().isEmpty());
+        QCOMPARE(summary.value("run_id").toInt(), 1);  // the first run of a new database
         QVERIFY(summary.value("seconds").toDouble() > 0);
         QVERIFY(summary.value("final_eval_loss").toDouble() < summary.value("first_eval_loss").toDouble());
     }
@@ -81,10 +81,11 @@ private Q_SLOTS:
         QFETCH(QByteArray, config);
         QFETCH(QString, expected);
         QTemporaryDir dir;
-        const Result r = run_cli({"train", write_file(dir, "bad.json", config)});
+        const Result r = run_cli({"train", write_file(dir, "bad.json", config), "--db", dir.filePath("runs.sqlite")});
         QVERIFY(r.exit_code > 0);
         QVERIFY2(r.err.contains(expected), qPrintable(r.err));
         QCOMPARE(r.err.trimmed().count('\n'), 0);
+        QVERIFY(!QFile::exists(dir.filePath("runs.sqlite")));  // a bad config stores nothing
     }
 
     void missingConfigFile()

@@ -1,18 +1,18 @@
-// `dora-cli train CONFIG [--db FILE]`: trains, prints progress lines, and ends with one JSON line
+// `dora-cli train CONFIG [--db FILE]` and `dora-cli train --resume RUN_ID [--db FILE]`: trains and
+// records the run, prints progress lines, and ends with one JSON line
 // {"run_id", "status", "steps", "first_eval_loss", "final_eval_loss", "seconds"}.
 #include "cli_args.h"
 #include "commands.h"
+#include "default_paths.h"
 
 #include "dora/error.h"
-#include "dora/training.h"
+#include "dora/recorded_run.h"
 
 #include <nlohmann/json.hpp>
 
-#include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <ctime>
-#include <random>
 
 namespace dora::cli {
 namespace {
@@ -25,22 +25,24 @@ extern "C" void request_stop(int)
         g_control->stop.store(true);  // lock-free atomic: safe in a signal handler
 }
 
-// Until runs are stored, an id that is unique enough to tell runs apart in logs.
-std::string make_run_id()
-{
-    const std::time_t now = std::time(nullptr);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::gmtime(&now));
-    std::random_device device;
-    char suffix[8];
-    std::snprintf(suffix, sizeof suffix, "%04x", static_cast<unsigned>(device() & 0xffff));
-    return std::string(stamp) + "-" + suffix;
-}
-
-class ProgressPrinter : public TrainingObserver {
+class ProgressPrinter : public RecordedRunObserver {
 public:
-    explicit ProgressPrinter(int total_steps) : m_total(total_steps), m_every(std::max(1, total_steps / 20)) {}
-
+    void on_run_created(long long run_id, const Trainer& trainer) override
+    {
+        const RunConfig& c = trainer.config();
+        m_total = c.train.steps;
+        m_every = std::max(1, m_total / 20);
+        std::printf("run %lld '%s': %s on %s, %s, %lld of %lld parameters trainable (%.3f%%), %zu layers adapted, "
+                    "device %s%s\n",
+                    run_id, c.name.c_str(), c.adapter.method.c_str(),
+                    (c.model.builtin.empty() ? c.model.path : c.model.builtin).c_str(), trainer.data_description().c_str(),
+                    trainer.trainable_parameters(), trainer.total_parameters(),
+                    100.0 * trainer.trainable_parameters() / std::max(1LL, trainer.total_parameters()),
+                    trainer.adapted_layers().size(), trainer.device_name().c_str(),
+                    trainer.start_step() > 0 ? (", resuming after step " + std::to_string(trainer.start_step())).c_str()
+                                             : "");
+        std::fflush(stdout);
+    }
     void on_step(const StepMetrics& m) override
     {
         if (m.step % m_every != 0 && m.step != m_total)
@@ -57,49 +59,45 @@ public:
     void on_message(const std::string& message) override { std::fprintf(stderr, "%s\n", message.c_str()); }
 
 private:
-    int m_total, m_every;
+    int m_total = 1, m_every = 1;
 };
+
+nlohmann::json number_or_null(double x)
+{
+    return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+}
 
 }  // namespace
 
 int command_train(const std::vector<std::string>& argv)
 {
     const Args args(argv, {"--db", "--resume"}, {});
-    if (args.has("--resume"))
-        throw Error("--resume needs the run store, which this build does not have yet");
-    if (args.positional().size() != 1)
-        throw Error("usage: dora-cli train CONFIG.json [--db FILE]");
-
-    const RunConfig config = run_config_from_file(args.positional()[0]);
-    Trainer trainer(config);
-    std::printf("run '%s': %s on %s, %s, %lld of %lld parameters trainable (%.3f%%), %zu layers adapted, device %s\n",
-                config.name.c_str(), config.adapter.method.c_str(),
-                (config.model.builtin.empty() ? config.model.path : config.model.builtin).c_str(),
-                trainer.data_description().c_str(), trainer.trainable_parameters(), trainer.total_parameters(),
-                100.0 * trainer.trainable_parameters() / std::max(1LL, trainer.total_parameters()),
-                trainer.adapted_layers().size(), trainer.device_name().c_str());
-    std::fflush(stdout);
+    const std::string db = args.value("--db", app::default_database_path());
+    const bool resume = args.has("--resume");
+    if (resume ? !args.positional().empty() : args.positional().size() != 1)
+        throw Error("usage: dora-cli train CONFIG.json [--db FILE]  or  dora-cli train --resume RUN_ID [--db FILE]");
 
     TrainingControl control;
     g_control = &control;
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
-    ProgressPrinter printer(config.train.steps);
-    const RunSummary summary = trainer.train(printer, control);
+    ProgressPrinter printer;
+    const RecordedRun run = resume ? resume_recorded(db, args.integer("--resume", 0), printer, control)
+                                   : train_recorded(db, run_config_from_file(args.positional()[0]), printer, control);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     g_control = nullptr;
 
-    nlohmann::json result = {{"run_id", make_run_id()},
-                             {"status", summary.status},
-                             {"steps", summary.steps},
-                             {"first_eval_loss", summary.first_eval_loss},
-                             {"final_eval_loss", summary.final_eval_loss},
-                             {"seconds", summary.seconds}};
-    if (!summary.message.empty())
-        result["message"] = summary.message;
+    nlohmann::json result = {{"run_id", run.run_id},
+                             {"status", run.summary.status},
+                             {"steps", run.summary.steps},
+                             {"first_eval_loss", number_or_null(run.summary.first_eval_loss)},
+                             {"final_eval_loss", number_or_null(run.summary.final_eval_loss)},
+                             {"seconds", run.summary.seconds}};
+    if (!run.summary.message.empty())
+        result["message"] = run.summary.message;
     std::printf("%s\n", result.dump().c_str());
-    return summary.status == "failed" ? 1 : 0;
+    return run.summary.status == "failed" ? 1 : 0;
 }
 
 }  // namespace dora::cli

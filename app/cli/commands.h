@@ -9,5 +9,11 @@ namespace dora::cli {
 
 int command_train(const std::vector<std::string>& args);
 int command_pretrain_demo(const std::vector<std::string>& args);
+int command_runs(const std::vector<std::string>& args);
+int command_show(const std::vector<std::string>& args);
+int command_delete(const std::vector<std::string>& args);
+int command_rename(const std::vector<std::string>& args);
+int command_export(const std::vector<std::string>& args);
+int command_score(const std::vector<std::string>& args);
 
 }  // namespace dora::cli

@@ -15,6 +15,15 @@ namespace {
 const char* kUsage =
     "usage: dora-cli <command> [options]\n"
     "  train CONFIG.json [--db FILE]        train a run described by a run config (see README)\n"
+    "  train --resume RUN_ID [--db FILE]    continue an interrupted or stopped run\n"
+    "  runs [--db FILE] [--json]            list the stored runs\n"
+    "  show RUN_ID [--db FILE] [--json]     print a run whole: config, status, metrics, layer statistics\n"
+    "  rename RUN_ID NAME [--db FILE]       rename a run\n"
+    "  delete RUN_ID [--db FILE]            delete a run and its checkpoints\n"
+    "  export RUN_ID (--adapter DIR | --merged DIR) [--db FILE]\n"
+    "                                       write the PEFT adapter, or the model with it merged in\n"
+    "  score MODEL (--ids 1,2,3 | --text STR) [--adapter DIR] [--json]\n"
+    "                                       mean next-token loss of a sequence\n"
     "  pretrain-demo NAME --out FILE [--steps N] [--seed S]\n"
     "                                       re-create a demo model's shipped weights\n";
 
@@ -35,6 +44,18 @@ int main(int argc, char** argv)
             return dora::cli::command_train(args);
         if (command == "pretrain-demo")
             return dora::cli::command_pretrain_demo(args);
+        if (command == "runs")
+            return dora::cli::command_runs(args);
+        if (command == "show")
+            return dora::cli::command_show(args);
+        if (command == "rename")
+            return dora::cli::command_rename(args);
+        if (command == "delete")
+            return dora::cli::command_delete(args);
+        if (command == "export")
+            return dora::cli::command_export(args);
+        if (command == "score")
+            return dora::cli::command_score(args);
         std::fprintf(stderr, "dora-cli: unknown command '%s'\n%s", command.c_str(), kUsage);
         return 2;
     } catch (const std::exception& e) {

@@ -97,6 +97,10 @@ public:
     // Runs the remaining steps. On resume first_eval_loss is NaN (it was measured by the first process).
     RunSummary train(TrainingObserver& observer, TrainingControl& control);
 
+    // The adapter in the PEFT layout, and the model with the adapter merged in (a model folder).
+    void export_adapter(const std::string& dir);
+    void export_merged(const std::string& dir);
+
     const RunConfig& config() const;
     std::string device_name() const;           // "cpu" or "cuda"
     std::string data_description() const;

@@ -8,9 +8,11 @@
 #include "models/embedded_files.h"
 #include "models/gpt2.h"
 #include "models/mlp.h"
+#include "models/model_folder.h"
 #include "train/batch_order.h"
 
 #include <cstdio>
+#include <filesystem>
 
 namespace dora::models {
 namespace {
@@ -66,6 +68,15 @@ std::shared_ptr<Model> make_builtin_model(const std::string& name)
         return Gpt2(config).ptr();
     }
     throw Error("there is no built-in model '" + name + "' (built-in: demo-mlp, demo-gpt)");
+}
+
+std::shared_ptr<Model> load_model(const std::string& builtin_or_folder)
+{
+    if (is_builtin_model(builtin_or_folder))
+        return load_builtin_model(builtin_or_folder);
+    if (!std::filesystem::is_directory(builtin_or_folder))
+        throw Error("'" + builtin_or_folder + "' is neither a built-in model (demo-mlp, demo-gpt) nor a model folder");
+    return load_model_folder(builtin_or_folder);
 }
 
 std::vector<std::string> base_tensor_names(Model& model)

@@ -21,6 +21,9 @@ std::shared_ptr<Model> make_builtin_model(const std::string& name);
 // The architecture with its pretrained weights; throws dora::Error when the weights were not built in.
 std::shared_ptr<Model> load_builtin_model(const std::string& name);
 
+// A built-in name or a model folder (model_folder.h).
+std::shared_ptr<Model> load_model(const std::string& builtin_or_folder);
+
 // Names of the base model's tensors (what a weights file holds): parameters, no adapter tensors.
 std::vector<std::string> base_tensor_names(Model& model);
 

@@ -1,11 +1,14 @@
 // The training loop behind dora::Trainer: AdamW with a magnitude group of its own, warmup and decay,
 // clipping, accumulation, evaluation, layer statistics, and stop/pause polled every step.
-#include "dora/training.h"
+#include "train/trainer_impl.h"
 
 #include "adapters/targets.h"
 #include "data/demo_data.h"
 #include "dora/error.h"
+#include "data/char_vocab.h"
 #include "models/builtin_models.h"
+#include "models/gpt2.h"
+#include "models/model_folder.h"
 #include "train/batch_order.h"
 #include "train/checkpoint.h"
 #include "train/layer_stats.h"
@@ -30,69 +33,39 @@ torch::Device resolve_device(const std::string& setting)
     return torch::Device(torch::kCPU);
 }
 
-// One optimizer group per kind of trainable tensor, each with its own learning-rate factor.
-struct ParamGroupPlan {
-    std::vector<torch::Tensor> params;
-    double lr_scale;
-    double weight_decay;
-};
-
 }  // namespace
 
-struct Trainer::Impl {
-    RunConfig config;
-    torch::Device device{torch::kCPU};
-    std::shared_ptr<models::Model> model;
-    std::vector<models::NamedLinear> adapted;
-    data::SplitDataset data;
-    std::vector<ParamGroupPlan> groups;
-    train::NamedTensors trainable_named;  // the same tensors as in `groups`, by parameter name
-    std::unique_ptr<torch::optim::AdamW> optimizer;
-    std::unique_ptr<train::BatchOrder> order;
-    int start_step = 0;
-    std::string checkpoint_dir;
-
-    std::vector<torch::Tensor> trainable() const
-    {
-        std::vector<torch::Tensor> all;
-        for (const auto& g : groups)
-            all.insert(all.end(), g.params.begin(), g.params.end());
-        return all;
-    }
-
-    double eval_loss()
-    {
-        torch::NoGradGuard no_grad;
-        model->eval();
-        const int64_t n = data.eval.size();
-        const int64_t chunk = std::max<int64_t>(config.train.batch_size, 64);
-        double weighted = 0, counted = 0;
-        for (int64_t start = 0; start < n; start += chunk) {
-            const torch::Tensor idx = torch::arange(start, std::min(n, start + chunk), torch::kLong);
-            models::Batch batch = data.eval.gather(idx);
-            batch.input = batch.input.to(device);
-            batch.target = batch.target.to(device);
-            const double count = (batch.target != -100).sum().item<double>();
-            if (count > 0) {
-                weighted += model->loss(batch).item<double>() * count;
-                counted += count;
-            }
+double Trainer::Impl::eval_loss()
+{
+    torch::NoGradGuard no_grad;
+    model->eval();
+    const int64_t n = data.eval.size();
+    const int64_t chunk = std::max<int64_t>(config.train.batch_size, 64);
+    double weighted = 0, counted = 0;
+    for (int64_t start = 0; start < n; start += chunk) {
+        const torch::Tensor idx = torch::arange(start, std::min(n, start + chunk), torch::kLong);
+        models::Batch batch = data.eval.gather(idx);
+        batch.input = batch.input.to(device);
+        batch.target = batch.target.to(device);
+        const double count = (batch.target != -100).sum().item<double>();
+        if (count > 0) {
+            weighted += model->loss(batch).item<double>() * count;
+            counted += count;
         }
-        model->train();
-        return counted > 0 ? weighted / counted : 0.0;
     }
+    model->train();
+    return counted > 0 ? weighted / counted : 0.0;
+}
 
-    // Names the first layer with a non-finite gradient, to make a NaN failure actionable.
-    std::string first_non_finite_layer() const
-    {
-        for (const auto& item : model->named_parameters(true)) {
-            const torch::Tensor& grad = item.value().grad();
-            if (grad.defined() && !torch::isfinite(grad).all().item<bool>())
-                return item.key();
-        }
-        return {};
+std::string Trainer::Impl::first_non_finite_layer() const
+{
+    for (const auto& item : model->named_parameters(true)) {
+        const torch::Tensor& grad = item.value().grad();
+        if (grad.defined() && !torch::isfinite(grad).all().item<bool>())
+            return item.key();
     }
-};
+    return {};
+}
 
 Trainer::Trainer(const RunConfig& config) : m_impl(std::make_unique<Impl>())
 {
@@ -101,18 +74,22 @@ Trainer::Trainer(const RunConfig& config) : m_impl(std::make_unique<Impl>())
     t.config = config;
     t.device = resolve_device(config.train.device);
 
-    if (!config.model.path.empty())
-        throw Error("model.path: loading model folders is not available in this build yet; use a built-in model "
-                    "(demo-mlp, demo-gpt)");
     if (!config.data.path.empty())
         throw Error("data.path: reading data files is not available in this build yet; use the built-in data");
-    t.model = models::load_builtin_model(config.model.builtin);
+    if (config.data.builtin.empty())
+        throw Error("data: a model folder needs data; give data.builtin (demo-gpt suits GPT-2 models)");
+    t.model = config.model.builtin.empty() ? models::load_model_folder(config.model.path)
+                                           : models::load_builtin_model(config.model.builtin);
     t.data = data::demo_dataset(config.data.builtin, data::DemoPhase::Adapt, config.data.seq_len,
                                 config.data.eval_fraction);
-    if (t.model->architecture() == "gpt2" && config.data.builtin != "demo-gpt")
-        throw Error("data: the built-in dataset '" + config.data.builtin + "' does not fit a language model");
-    if (t.model->architecture() == "mlp" && config.data.builtin != "demo-mlp")
+    if (auto* gpt2 = dynamic_cast<models::Gpt2Impl*>(t.model.get())) {
+        if (config.data.builtin != "demo-gpt")
+            throw Error("data: the built-in dataset '" + config.data.builtin + "' does not fit a language model");
+        if (gpt2->config().vocab_size < data::kCharVocabSize || gpt2->config().n_positions < config.data.seq_len)
+            throw Error("data: demo-gpt text needs a vocabulary of at least 96 and seq_len positions");
+    } else if (config.data.builtin != "demo-mlp") {
         throw Error("data: the built-in dataset '" + config.data.builtin + "' does not fit the demo MLP");
+    }
 
     // Everything frozen first; attach() then makes exactly the adapter (or full) tensors trainable.
     for (auto& p : t.model->parameters())
@@ -121,8 +98,8 @@ Trainer::Trainer(const RunConfig& config) : m_impl(std::make_unique<Impl>())
     t.adapted = adapters::attach_adapters(*t.model, config.adapter);
     t.model->to(t.device);
 
-    ParamGroupPlan weights{{}, 1.0, config.train.weight_decay};
-    ParamGroupPlan magnitudes{{}, config.adapter.magnitude.lr_scale, 0.0};
+    train::ParamGroupPlan weights{{}, 1.0, config.train.weight_decay};
+    train::ParamGroupPlan magnitudes{{}, config.adapter.magnitude.lr_scale, 0.0};
     for (const auto& [name, layer] : t.adapted) {
         for (const auto& item : layer->named_parameters(false)) {
             if (!item.value().requires_grad())
@@ -130,7 +107,7 @@ Trainer::Trainer(const RunConfig& config) : m_impl(std::make_unique<Impl>())
             (item.key() == "lora_magnitude_vector" ? magnitudes : weights).params.push_back(item.value());
         }
     }
-    for (ParamGroupPlan* g : {&weights, &magnitudes})
+    for (train::ParamGroupPlan* g : {&weights, &magnitudes})
         if (!g->params.empty())
             t.groups.push_back(*g);
     for (const auto& item : t.model->named_parameters(true))

@@ -1,0 +1,22 @@
+// Scoring a token sequence with a language model (and optionally a PEFT adapter on top): the mean
+// next-token cross-entropy, as `dora-cli score` prints it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace dora {
+
+struct ScoreResult {
+    std::vector<long long> ids;
+    double loss = 0;  // mean over the ids.size() - 1 predicted tokens
+};
+
+// `model` is a built-in name or a model folder. Throws dora::Error for a model that is not a language
+// model, ids outside its vocabulary, fewer than two ids, or a sequence longer than its context.
+ScoreResult score_ids(const std::string& model, const std::vector<long long>& ids, const std::string& adapter_dir = "");
+
+// Text to ids with the model's tokenizer (built-in demo-gpt: its character vocabulary).
+std::vector<long long> encode_text(const std::string& model, const std::string& text);
+
+}  // namespace dora
