@@ -4,6 +4,7 @@
 #include "io/safetensors.h"
 
 #include "io/safetensors_detail.h"
+#include "testing/crash_points.h"
 
 #include "dora/error.h"
 
@@ -117,6 +118,7 @@ void write_safetensors(const std::string& path, const std::vector<TensorToWrite>
     const int rc = ::close(fd);
     fd = -1;
     if (rc != 0) give_up("closing");
+    testing::crash_point("file-before-rename");
     if (::rename(tmp.c_str(), path.c_str()) != 0) give_up("replacing the old file");
 
     // Make the rename itself durable; some file systems refuse to open or sync a folder, which is fine.

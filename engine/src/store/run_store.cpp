@@ -6,6 +6,7 @@
 #include "store/process_alive.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
+#include "testing/crash_points.h"
 
 #include "dora/error.h"
 
@@ -204,6 +205,7 @@ void RunStore::write_metrics(long long run_id, const MetricsBatch& batch)
     m_impl->require_run(run_id);
     m_impl->insert_batch(run_id, batch);
     m_impl->refresh_summary(run_id);
+    testing::crash_point("metrics-commit");
     transaction.commit();
 }
 
@@ -217,6 +219,7 @@ void RunStore::write_checkpoint(long long run_id, const CheckpointRecord& checkp
     q.bind(1, run_id).bind(2, checkpoint.step).bind(3, checkpoint.path);
     q.bind(4, checkpoint.created_at.empty() ? now_iso() : checkpoint.created_at).run();
     m_impl->refresh_summary(run_id);
+    testing::crash_point("metrics-commit");
     transaction.commit();
 }
 

@@ -13,6 +13,7 @@
 #include "train/checkpoint.h"
 #include "train/layer_stats.h"
 #include "train/lr_schedule.h"
+#include "testing/crash_points.h"
 
 #include <chrono>
 #include <filesystem>
@@ -253,6 +254,7 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
                                             (layer.empty() ? "" : " (first non-finite gradient: " + layer + ")") +
                                             "; try a lower learning rate or gradient clipping");
             }
+            testing::crash_point("training-step");
             optimizer.step();
             summary.steps = step;
 
