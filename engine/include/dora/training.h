@@ -108,8 +108,12 @@ public:
     long long trainable_parameters() const;
     long long total_parameters() const;        // base model plus adapters
 
-private:
+    // The engine's side of the pimpl, defined only in an engine-private header: for the engine's own
+    // code (exporters) and white-box tests; of no use outside the engine.
     struct Impl;
+    Impl& internals() { return *m_impl; }
+
+private:
     std::unique_ptr<Impl> m_impl;
 };
 
