@@ -145,6 +145,30 @@ private Q_SLOTS:
         }
     }
 
+    // An exported adapter as the starting point of a new run: training resumes from its outputs.
+    void newRunStartsFromAnExportedAdapter()
+    {
+        QTemporaryDir dir;
+        auto first = trained("demo-gpt", "dora");
+        first->export_adapter(dir.path().toStdString());
+        const torch::Tensor adapted = outputs(model_of(*first), "demo-gpt");
+
+        dora::RunConfig c = first->config();
+        c.adapter.targets = {"nothing-needed"};  // the adapter decides the modules
+        c.adapter.init_from = dir.path().toStdString();
+        dora::Trainer second(c);
+        QCOMPARE(second.adapted_layers().size(), first->adapted_layers().size());
+        QVERIFY(torch::equal(outputs(model_of(second), "demo-gpt"), adapted));
+
+        c.adapter.rank = 2;
+        try {
+            dora::Trainer mismatched(c);
+            QFAIL("expected an error");
+        } catch (const dora::Error& e) {
+            QVERIFY2(QString(e.what()).contains("rank 4 (the run says 2)"), e.what());
+        }
+    }
+
     void fullFineTuningHasNoAdapter()
     {
         QTemporaryDir dir;

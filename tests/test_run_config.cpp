@@ -44,6 +44,7 @@ private Q_SLOTS:
             "name": "n", "model": {"builtin": "demo-mlp"},
             "data": {"builtin": "demo-mlp", "format": "jsonl", "eval_fraction": 0.25, "seq_len": 32},
             "adapter": {"method": "lora", "targets": ["fc1"], "rank": 2, "alpha": 4, "dropout": 0.1, "rslora": true,
+                        "init_from": "/adapters/a",
                         "magnitude": {"trainable": false, "lr_scale": 2.5, "detach_norm": false}},
             "train": {"steps": 7, "batch_size": 3, "grad_accum": 2, "lr": 0.5, "weight_decay": 0.01,
                       "schedule": "linear", "warmup_steps": 1, "clip_grad_norm": 0, "eval_every": 2,
@@ -57,6 +58,7 @@ private Q_SLOTS:
         QCOMPARE(c.adapter.rank, 2);
         QCOMPARE(c.adapter.dropout, 0.1);
         QVERIFY(c.adapter.rslora);
+        QCOMPARE(c.adapter.init_from, std::string("/adapters/a"));
         QVERIFY(!c.adapter.magnitude.trainable && !c.adapter.magnitude.detach_norm);
         QCOMPARE(c.adapter.magnitude.lr_scale, 2.5);
         QCOMPARE(c.train.steps, 7);

@@ -13,6 +13,7 @@ namespace dora {
 struct RecordedRun {
     long long run_id = 0;
     RunSummary summary;  // first_eval_loss is the run's own, also after a resume
+    double store_seconds = 0;  // time spent writing metrics and checkpoint rows to the database
 };
 
 // Called once the run exists in the store (its id known), before the first step.

@@ -35,6 +35,9 @@ struct AdapterConfig {
     double dropout = 0.0;
     bool rslora = false;          // scale alpha / sqrt(rank) instead of alpha / rank
     MagnitudeConfig magnitude;
+    // A PEFT adapter folder to start from instead of B = 0 (its rank, alpha, method and modules must
+    // agree with this section; `targets` is then taken from the adapter).
+    std::string init_from;
 };
 
 struct TrainConfig {
@@ -47,7 +50,7 @@ struct TrainConfig {
     int warmup_steps = 10;
     double clip_grad_norm = 1.0;  // 0 disables clipping
     int eval_every = 50;          // 0: only before the first and after the last step
-    int checkpoint_every = 0;     // 0: no periodic checkpoints
+    int checkpoint_every = 50;    // 0: only after the last step (and on stop)
     unsigned long long seed = 1234;
     int threads = 0;              // 0: one per core
     std::string device = "auto";  // auto | cpu | cuda

@@ -238,6 +238,7 @@ RunConfig run_config_from_json(const std::string& text, const std::string& origi
         a.read("alpha", c.adapter.alpha);
         a.read("dropout", c.adapter.dropout);
         a.read("rslora", c.adapter.rslora);
+        a.read("init_from", c.adapter.init_from);
         read_section(a, "magnitude", [&](ObjectReader& m) {
             m.read("trainable", c.adapter.magnitude.trainable);
             m.read("lr_scale", c.adapter.magnitude.lr_scale);
@@ -300,6 +301,7 @@ std::string run_config_to_json(const RunConfig& c, int indent)
           {"alpha", c.adapter.alpha},
           {"dropout", c.adapter.dropout},
           {"rslora", c.adapter.rslora},
+          {"init_from", c.adapter.init_from},
           {"magnitude",
            {{"trainable", c.adapter.magnitude.trainable},
             {"lr_scale", c.adapter.magnitude.lr_scale},

@@ -98,7 +98,8 @@ void write_peft_adapter(const std::string& dir_text, const std::vector<models::N
     write_text_atomically(dir / "adapter_config.json", adapter_config.dump(2) + "\n");
 }
 
-std::vector<models::NamedLinear> apply_peft_adapter(models::Model& model, const std::string& dir_text)
+std::vector<models::NamedLinear> apply_peft_adapter(models::Model& model, const std::string& dir_text,
+                                                    const AdapterConfig& training_options)
 {
     const fs::path dir(dir_text);
     const fs::path config_path = dir / "adapter_config.json";
@@ -123,7 +124,7 @@ std::vector<models::NamedLinear> apply_peft_adapter(models::Model& model, const 
     if (config.contains("alpha_pattern") && config["alpha_pattern"].is_object() && !config["alpha_pattern"].empty())
         throw Error(where + "per-module alphas (alpha_pattern) are not supported");
 
-    AdapterConfig options;
+    AdapterConfig options = training_options;
     options.method = config.value("use_dora", false) ? "dora" : "lora";
     options.rank = static_cast<int>(config["r"].get<int64_t>());
     options.alpha = config["lora_alpha"].get<double>();

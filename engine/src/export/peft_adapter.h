@@ -17,8 +17,10 @@ void write_peft_adapter(const std::string& dir, const std::vector<models::NamedL
                         const AdapterConfig& config, const std::string& base_model);
 
 // Reads a PEFT adapter folder and attaches it to the matching layers of `model`, with its weights.
-// Throws dora::Error naming the file for anything that does not fit (unknown module, wrong shape, a
-// non-LoRA adapter, options this engine does not implement).
-std::vector<models::NamedLinear> apply_peft_adapter(models::Model& model, const std::string& dir);
+// Rank, alpha, rsLoRA, DoRA and the modules come from the file; dropout and the magnitude options
+// from `training_options`. Throws dora::Error naming the file for anything that does not fit
+// (unknown module, wrong shape, a non-LoRA adapter, options this engine does not implement).
+std::vector<models::NamedLinear> apply_peft_adapter(models::Model& model, const std::string& dir,
+                                                    const AdapterConfig& training_options = {});
 
 }  // namespace dora::exporting

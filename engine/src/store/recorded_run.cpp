@@ -51,20 +51,26 @@ public:
 
     void on_checkpoint(const CheckpointInfo& info) override
     {
+        const auto started = Clock::now();
         m_store.write_checkpoint(m_run, {m_run, info.step, info.path, ""}, m_pending);
         m_pending = {};
-        m_last_flush = Clock::now();
         prune_checkpoints();
+        m_last_flush = Clock::now();
+        m_seconds += std::chrono::duration<double>(m_last_flush - started).count();
         m_forward.on_checkpoint(info);
     }
 
     void flush()
     {
+        const auto started = Clock::now();
         if (!m_pending.empty())
             m_store.write_metrics(m_run, m_pending);
         m_pending = {};
         m_last_flush = Clock::now();
+        m_seconds += std::chrono::duration<double>(m_last_flush - started).count();
     }
+
+    double seconds() const { return m_seconds; }
 
 private:
     void prune_checkpoints()
@@ -82,6 +88,7 @@ private:
     TrainingObserver& m_forward;
     MetricsBatch m_pending;
     Clock::time_point m_last_flush;
+    double m_seconds = 0;
 };
 
 std::string identity_of(const ModelSource& model)
@@ -104,6 +111,7 @@ RecordedRun run_with_store(RunStore& store, long long run_id, Trainer& trainer, 
     try {
         result.summary = trainer.train(writer, control);
         writer.flush();
+        result.store_seconds = writer.seconds();
     } catch (const std::exception& e) {  // a store write failed (disk full, ...): keep what we can
         result.summary.status = "failed";
         result.summary.message = std::string("could not record the run: ") + e.what();

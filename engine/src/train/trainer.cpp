@@ -6,6 +6,7 @@
 #include "data/demo_data.h"
 #include "dora/error.h"
 #include "data/char_vocab.h"
+#include "export/peft_adapter.h"
 #include "models/builtin_models.h"
 #include "models/gpt2.h"
 #include "models/model_folder.h"
@@ -32,6 +33,27 @@ torch::Device resolve_device(const std::string& setting)
     if (setting == "cuda" || (setting == "auto" && torch::cuda::is_available()))
         return torch::Device(torch::kCUDA);
     return torch::Device(torch::kCPU);
+}
+
+// A run that continues from an exported adapter: the adapter file decides the shapes, so the run's
+// own settings must say the same thing, or the stored config would misdescribe the run.
+std::vector<models::NamedLinear> start_from_adapter(models::Model& model, const AdapterConfig& config)
+{
+    if (config.method == "full")
+        throw Error("adapter.init_from: a full fine-tuning run cannot start from an adapter");
+    const std::vector<models::NamedLinear> layers = exporting::apply_peft_adapter(model, config.init_from, config);
+    const adapters::AdaptableLinear& first = layers.front().second;
+    const std::string method = first->method() == adapters::Method::DoRA ? "dora" : "lora";
+    std::string differences;
+    if (method != config.method)
+        differences += " method " + method + " (the run says " + config.method + ");";
+    if (first->options().rank != config.rank)
+        differences += " rank " + std::to_string(first->options().rank) + " (the run says " + std::to_string(config.rank) + ");";
+    if (first->options().alpha != config.alpha || first->options().rslora != config.rslora)
+        differences += " a different alpha or rsLoRA setting;";
+    if (!differences.empty())
+        throw Error("adapter.init_from: " + config.init_from + " has" + differences + " make the run's adapter settings match");
+    return layers;
 }
 
 }  // namespace
@@ -96,7 +118,8 @@ Trainer::Trainer(const RunConfig& config) : m_impl(std::make_unique<Impl>())
     for (auto& p : t.model->parameters())
         p.set_requires_grad(false);
     torch::manual_seed(config.train.seed);
-    t.adapted = adapters::attach_adapters(*t.model, config.adapter);
+    t.adapted = config.adapter.init_from.empty() ? adapters::attach_adapters(*t.model, config.adapter)
+                                                 : start_from_adapter(*t.model, config.adapter);
     t.model->to(t.device);
 
     train::ParamGroupPlan weights{{}, 1.0, config.train.weight_decay};
