@@ -2,6 +2,7 @@
 // configs end with one clear line on stderr and a non-zero exit code.
 #include <QtTest/QtTest>
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -57,6 +58,58 @@ private Q_SLOTS:
         QCOMPARE(summary.value("run_id").toInt(), 1);  // the first run of a new database
         QVERIFY(summary.value("seconds").toDouble() > 0);
         QVERIFY(summary.value("final_eval_loss").toDouble() < summary.value("first_eval_loss").toDouble());
+    }
+
+    // The store and model commands together, as a user chains them.
+    void runsShowRenameExportScoreGenerateDelete()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("runs.sqlite");
+        const QString config = write_file(dir, "run.json", R"({
+            "name": "first", "model": {"builtin": "demo-gpt"}, "data": {"seq_len": 32},
+            "adapter": {"method": "dora", "targets": [".*c_attn"], "rank": 4},
+            "train": {"steps": 30, "batch_size": 8, "lr": 0.005, "threads": 1}})");
+        QCOMPARE(run_cli({"train", config, "--db", db}).exit_code, 0);
+
+        QCOMPARE(run_cli({"rename", "1", "kitchen", "--db", db}).exit_code, 0);
+        const QJsonArray runs = QJsonDocument::fromJson(run_cli({"runs", "--db", db, "--json"}).out.toUtf8()).array();
+        QCOMPARE(runs.size(), 1);
+        QCOMPARE(runs[0].toObject().value("name").toString(), QString("kitchen"));
+        QCOMPARE(runs[0].toObject().value("status").toString(), QString("finished"));
+        const QJsonObject shown = QJsonDocument::fromJson(run_cli({"show", "1", "--db", db, "--json"}).out.toUtf8()).object();
+        QCOMPARE(shown.value("step_metrics").toArray().size(), 30);
+        QCOMPARE(shown.value("config").toObject().value("adapter").toObject().value("rank").toInt(), 4);
+        QCOMPARE(shown.value("layer_stats").toArray().size(), 4);  // steps 0, 10, 20, 30
+        QVERIFY(run_cli({"show", "7", "--db", db, "--json"}).err.contains("there is no run 7"));
+
+        QCOMPARE(run_cli({"export", "1", "--adapter", dir.filePath("adapter"), "--db", db}).exit_code, 0);
+        QCOMPARE(run_cli({"export", "1", "--merged", dir.filePath("merged"), "--db", db}).exit_code, 0);
+        auto score = [&](const QStringList& args) {
+            return QJsonDocument::fromJson(run_cli(QStringList{"score"} + args + QStringList{"--json"}).out.toUtf8()).object();
+        };
+        const QJsonObject base_score = score({"demo-gpt", "--text", "stir the flour."});
+        QStringList ids;
+        for (const auto& id : base_score.value("ids").toArray())
+            ids << QString::number(id.toInt());
+        QCOMPARE(ids.size(), 15);  // one id per character
+        const double base = base_score.value("loss").toDouble(-1);
+        const double adapted = score({"demo-gpt", "--ids", ids.join(','), "--adapter", dir.filePath("adapter")}).value("loss").toDouble(-1);
+        const double merged = score({dir.filePath("merged"), "--ids", ids.join(',')}).value("loss").toDouble(-1);
+        QVERIFY(base > 0 && adapted > 0 && adapted < base);
+        QVERIFY(std::fabs(merged - adapted) <= 1e-5 * adapted);
+
+        const Result generated = run_cli({"generate", "demo-gpt", "--prompt", "stir ", "--max-new-tokens", "20",
+                                          "--adapter", dir.filePath("adapter")});
+        QCOMPARE(generated.exit_code, 0);
+        QVERIFY(generated.out.startsWith("stir "));
+        QVERIFY(generated.out.trimmed().size() > 5);
+        QCOMPARE(run_cli({"generate", "demo-gpt", "--prompt", "stir ", "--max-new-tokens", "20", "--adapter",
+                          dir.filePath("adapter")}).out,
+                 generated.out);  // greedy: the same every time
+
+        QCOMPARE(run_cli({"delete", "1", "--db", db}).exit_code, 0);
+        QCOMPARE(QJsonDocument::fromJson(run_cli({"runs", "--db", db, "--json"}).out.toUtf8()).array().size(), 0);
+        QVERIFY(QDir(dir.filePath("checkpoints/run-1")).isEmpty());
     }
 
     void badConfigsFailWithOneLine_data()

@@ -55,4 +55,16 @@ long long Args::integer(const std::string& flag, long long fallback) const
     throw Error(flag + " needs a whole number, got '" + v + "'");
 }
 
+long long parse_run_id(const std::string& text)
+{
+    try {
+        size_t used = 0;
+        const long long id = std::stoll(text, &used);
+        if (used == text.size() && id > 0)
+            return id;
+    } catch (const std::exception&) {
+    }
+    throw Error("'" + text + "' is not a run id (a whole number; `dora-cli runs` lists them)");
+}
+
 }  // namespace dora::cli

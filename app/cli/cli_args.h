@@ -24,4 +24,7 @@ private:
     std::map<std::string, std::string> m_values;
 };
 
+// A run id as typed by a user: a positive whole number, nothing else.
+long long parse_run_id(const std::string& text);
+
 }  // namespace dora::cli

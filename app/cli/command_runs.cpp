@@ -47,15 +47,7 @@ long long run_id_argument(const Args& args, const char* usage)
 {
     if (args.positional().empty())
         throw Error(usage);
-    const std::string& text = args.positional()[0];
-    try {
-        size_t used = 0;
-        const long long id = std::stoll(text, &used);
-        if (used == text.size() && id > 0)
-            return id;
-    } catch (const std::exception&) {
-    }
-    throw Error("'" + text + "' is not a run id (a whole number; `dora-cli runs` lists them)");
+    return parse_run_id(args.positional()[0]);
 }
 
 RunRecord existing_run(const RunStore& store, long long id)

@@ -82,7 +82,7 @@ int command_train(const std::vector<std::string>& argv)
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
     ProgressPrinter printer;
-    const RecordedRun run = resume ? resume_recorded(db, args.integer("--resume", 0), printer, control)
+    const RecordedRun run = resume ? resume_recorded(db, parse_run_id(args.value("--resume")), printer, control)
                                    : train_recorded(db, run_config_from_file(args.positional()[0]), printer, control);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);

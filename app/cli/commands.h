@@ -15,5 +15,7 @@ int command_delete(const std::vector<std::string>& args);
 int command_rename(const std::vector<std::string>& args);
 int command_export(const std::vector<std::string>& args);
 int command_score(const std::vector<std::string>& args);
+int command_generate(const std::vector<std::string>& args);
+int command_inspect(const std::vector<std::string>& args);
 
 }  // namespace dora::cli

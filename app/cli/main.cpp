@@ -24,6 +24,9 @@ const char* kUsage =
     "                                       write the PEFT adapter, or the model with it merged in\n"
     "  score MODEL (--ids 1,2,3 | --text STR) [--adapter DIR] [--json]\n"
     "                                       mean next-token loss of a sequence\n"
+    "  inspect MODEL [--json]               architecture, parameters, every module with kind and shape\n"
+    "  generate MODEL --prompt STR [--max-new-tokens N] [--temperature T] [--seed S] [--adapter DIR]\n"
+    "                                       continue a prompt (greedy unless a temperature is given)\n"
     "  pretrain-demo NAME --out FILE [--steps N] [--seed S]\n"
     "                                       re-create a demo model's shipped weights\n";
 
@@ -56,6 +59,10 @@ int main(int argc, char** argv)
             return dora::cli::command_export(args);
         if (command == "score")
             return dora::cli::command_score(args);
+        if (command == "generate")
+            return dora::cli::command_generate(args);
+        if (command == "inspect")
+            return dora::cli::command_inspect(args);
         std::fprintf(stderr, "dora-cli: unknown command '%s'\n%s", command.c_str(), kUsage);
         return 2;
     } catch (const std::exception& e) {

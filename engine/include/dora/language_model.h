@@ -1,5 +1,5 @@
-// Scoring a token sequence with a language model (and optionally a PEFT adapter on top): the mean
-// next-token cross-entropy, as `dora-cli score` prints it.
+// Using a language model (and optionally a PEFT adapter on top): scoring a token sequence (the mean
+// next-token cross-entropy, as `dora-cli score` prints it) and continuing a prompt (`dora-cli generate`).
 #pragma once
 
 #include <string>
@@ -18,5 +18,16 @@ ScoreResult score_ids(const std::string& model, const std::vector<long long>& id
 
 // Text to ids with the model's tokenizer (built-in demo-gpt: its character vocabulary).
 std::vector<long long> encode_text(const std::string& model, const std::string& text);
+
+struct GenerateOptions {
+    int max_new_tokens = 64;
+    double temperature = 0;           // 0: greedy (always the most likely next token)
+    unsigned long long seed = 1;      // for sampling with temperature > 0
+    std::string adapter_dir;
+};
+
+// The prompt's continuation (the new text only). Past the model's context, the oldest tokens drop
+// out of view.
+std::string generate_text(const std::string& model, const std::string& prompt, const GenerateOptions& options);
 
 }  // namespace dora

@@ -48,7 +48,7 @@ void Trainer::export_merged(const std::string& dir)
     for (auto& [name, layer] : t.adapted)
         layer->merge();
     try {
-        models::save_model_folder(*t.model, dir);
+        models::save_model_folder(*t.model, dir, t.config.model.path);
     } catch (...) {
         for (auto& [name, layer] : t.adapted)
             layer->unmerge();

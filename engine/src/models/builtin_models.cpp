@@ -8,6 +8,7 @@
 #include "models/embedded_files.h"
 #include "models/gpt2.h"
 #include "models/mlp.h"
+#include "models/model_config.h"
 #include "models/model_folder.h"
 #include "train/batch_order.h"
 
@@ -57,17 +58,24 @@ std::string builtin_model_description(const std::string& name)
     throw Error("there is no built-in model '" + name + "' (built-in: demo-mlp, demo-gpt)");
 }
 
+ModelSpec builtin_model_spec(const std::string& name)
+{
+    ModelSpec spec;
+    if (name == "demo-mlp") {
+        spec.model_type = "dora-demo-mlp";
+    } else if (name == "demo-gpt") {
+        spec.model_type = "gpt2";
+        spec.gpt2.vocab_size = data::kCharVocabSize;
+        spec.gpt2.n_positions = kDemoGptContext;
+    } else {
+        throw Error("there is no built-in model '" + name + "' (built-in: demo-mlp, demo-gpt)");
+    }
+    return spec;
+}
+
 std::shared_ptr<Model> make_builtin_model(const std::string& name)
 {
-    if (name == "demo-mlp")
-        return Mlp(MlpConfig{}).ptr();
-    if (name == "demo-gpt") {
-        Gpt2Config config;
-        config.vocab_size = data::kCharVocabSize;
-        config.n_positions = kDemoGptContext;
-        return Gpt2(config).ptr();
-    }
-    throw Error("there is no built-in model '" + name + "' (built-in: demo-mlp, demo-gpt)");
+    return build_model(builtin_model_spec(name));
 }
 
 std::shared_ptr<Model> load_model(const std::string& builtin_or_folder)

@@ -15,6 +15,10 @@ const std::vector<std::string>& builtin_model_names();
 bool is_builtin_model(const std::string& name);
 std::string builtin_model_description(const std::string& name);
 
+struct ModelSpec;
+// The built-in's architecture as a model folder's config.json would describe it.
+ModelSpec builtin_model_spec(const std::string& name);
+
 // The architecture with fresh random weights (seeded from the global generator).
 std::shared_ptr<Model> make_builtin_model(const std::string& name);
 

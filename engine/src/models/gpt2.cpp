@@ -96,10 +96,4 @@ torch::Tensor Gpt2Impl::forward(const torch::Tensor& ids)
     return torch::matmul(transformer(ids), transformer->wte->weight.t());  // tied output head
 }
 
-torch::Tensor Gpt2Impl::loss(const Batch& batch)
-{
-    const torch::Tensor logits = forward(batch.input);
-    return cross_entropy(logits.reshape({-1, logits.size(-1)}), batch.target.reshape({-1}));
-}
-
 }  // namespace dora::models

@@ -61,12 +61,13 @@ public:
 };
 TORCH_MODULE(Gpt2Transformer);
 
-class Gpt2Impl : public Model {
+class Gpt2Impl : public LanguageModel {
 public:
     explicit Gpt2Impl(const Gpt2Config& config);
-    torch::Tensor forward(const torch::Tensor& ids);  // (B, T) -> (B, T, vocab) logits
-    torch::Tensor loss(const Batch& batch) override;
+    torch::Tensor forward(const torch::Tensor& ids) override;  // (B, T) -> (B, T, vocab) logits
     std::string architecture() const override { return "gpt2"; }
+    int64_t vocab_size() const override { return m_config.vocab_size; }
+    int64_t context_length() const override { return m_config.n_positions; }
     const Gpt2Config& config() const { return m_config; }
 
 private:

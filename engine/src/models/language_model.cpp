@@ -1,18 +1,17 @@
-// `dora-cli score`: mean next-token cross-entropy of a sequence under a model (and adapter).
-#include "dora/scoring.h"
+// `dora-cli score` and `generate`: a language model (and adapter) on a token sequence.
+#include "dora/language_model.h"
 
 #include "data/char_vocab.h"
 #include "dora/error.h"
 #include "export/peft_adapter.h"
 #include "models/builtin_models.h"
-#include "models/gpt2.h"
 
 namespace dora {
 namespace {
 
-std::shared_ptr<models::Gpt2Impl> language_model(const std::string& spec)
+std::shared_ptr<models::LanguageModel> language_model(const std::string& spec)
 {
-    auto model = std::dynamic_pointer_cast<models::Gpt2Impl>(models::load_model(spec));
+    auto model = std::dynamic_pointer_cast<models::LanguageModel>(models::load_model(spec));
     if (!model)
         throw Error(spec + ": is not a language model; scoring needs one (e.g. demo-gpt)");
     return model;
@@ -27,19 +26,56 @@ ScoreResult score_ids(const std::string& spec, const std::vector<long long>& ids
         exporting::apply_peft_adapter(*model, adapter_dir);
     if (ids.size() < 2)
         throw Error("scoring needs at least two tokens (the loss is over next-token predictions)");
-    if (static_cast<int64_t>(ids.size()) > model->config().n_positions)
+    if (static_cast<int64_t>(ids.size()) > model->context_length())
         throw Error("the sequence has " + std::to_string(ids.size()) + " tokens but the model's context is " +
-                    std::to_string(model->config().n_positions));
+                    std::to_string(model->context_length()));
     for (long long id : ids)
-        if (id < 0 || id >= model->config().vocab_size)
+        if (id < 0 || id >= model->vocab_size())
             throw Error("token id " + std::to_string(id) + " is outside the vocabulary (0 to " +
-                        std::to_string(model->config().vocab_size - 1) + ")");
+                        std::to_string(model->vocab_size() - 1) + ")");
     torch::NoGradGuard no_grad;
     model->eval();
     const torch::Tensor all = torch::tensor(std::vector<int64_t>(ids.begin(), ids.end()), torch::kLong).unsqueeze(0);
     const int64_t n = all.size(1);
     models::Batch batch{all.slice(1, 0, n - 1), all.slice(1, 1, n)};
     return {ids, model->loss(batch).item<double>()};
+}
+
+std::string generate_text(const std::string& spec, const std::string& prompt, const GenerateOptions& options)
+{
+    if (options.max_new_tokens < 1 || options.max_new_tokens > 100000)
+        throw Error("max-new-tokens must be from 1 to 100000");
+    if (!(options.temperature >= 0))
+        throw Error("temperature must be 0 (greedy) or more");
+    const std::vector<long long> prompt_ids = encode_text(spec, prompt);
+    if (prompt_ids.empty())
+        throw Error("the prompt is empty");
+    auto model = language_model(spec);
+    if (!options.adapter_dir.empty())
+        exporting::apply_peft_adapter(*model, options.adapter_dir);
+    torch::NoGradGuard no_grad;
+    model->eval();
+    torch::Generator generator = at::detail::createCPUGenerator(options.seed);
+    std::vector<int64_t> ids(prompt_ids.begin(), prompt_ids.end());
+    std::vector<int64_t> generated;
+    const int64_t context = model->context_length();
+    for (int i = 0; i < options.max_new_tokens; ++i) {
+        // Without a key/value cache each step re-reads the window: fine for the demo's short contexts.
+        const int64_t start = std::max<int64_t>(0, static_cast<int64_t>(ids.size()) - context);
+        const torch::Tensor window =
+            torch::tensor(std::vector<int64_t>(ids.begin() + start, ids.end()), torch::kLong).unsqueeze(0);
+        const torch::Tensor logits = model->forward(window)[0][-1];
+        int64_t next;
+        if (options.temperature == 0) {
+            next = logits.argmax().item<int64_t>();
+        } else {
+            const torch::Tensor probabilities = torch::softmax(logits / options.temperature, 0);
+            next = torch::multinomial(probabilities, 1, false, generator).item<int64_t>();
+        }
+        ids.push_back(next);
+        generated.push_back(next);
+    }
+    return data::char_decode(generated);
 }
 
 std::vector<long long> encode_text(const std::string& spec, const std::string& text)

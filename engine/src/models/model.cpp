@@ -13,6 +13,12 @@ std::vector<NamedLinear> linear_layers(Model& model)
     return layers;
 }
 
+torch::Tensor LanguageModel::loss(const Batch& batch)
+{
+    const torch::Tensor logits = forward(batch.input);
+    return cross_entropy(logits.reshape({-1, logits.size(-1)}), batch.target.reshape({-1}));
+}
+
 torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& targets)
 {
     return torch::nn::functional::cross_entropy(

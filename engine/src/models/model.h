@@ -29,6 +29,15 @@ public:
     virtual std::string architecture() const = 0;
 };
 
+// A causal language model: next-token logits for token ids, and the loss from them.
+class LanguageModel : public Model {
+public:
+    virtual torch::Tensor forward(const torch::Tensor& ids) = 0;  // (B, T) -> (B, T, vocab) logits
+    virtual int64_t vocab_size() const = 0;
+    virtual int64_t context_length() const = 0;
+    torch::Tensor loss(const Batch& batch) override;  // cross-entropy of forward(input) against target
+};
+
 using NamedLinear = std::pair<std::string, adapters::AdaptableLinear>;
 
 // Every AdaptableLinear in the model with its dotted module name, in registration order.

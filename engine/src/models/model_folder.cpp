@@ -9,12 +9,13 @@
 #include "models/builtin_models.h"
 #include "models/gpt2.h"
 #include "models/mlp.h"
+#include "models/model_config.h"
+#include "models/weight_files.h"
 
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 namespace dora::models {
 namespace {
@@ -24,36 +25,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kMlpType = "dora-demo-mlp";
 
-json read_config(const fs::path& dir)
-{
-    const fs::path path = dir / "config.json";
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(path.string() + ": cannot open (is this a model folder?)");
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (text.str().size() > (4u << 20))
-        throw Error(path.string() + ": larger than 4 MiB, not a model config");
-    json config = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-    if (!config.is_object())
-        throw Error(path.string() + ": not a JSON object");
-    return config;
-}
-
-int64_t config_int(const json& config, const char* key, int64_t fallback, const fs::path& dir, int64_t max)
-{
-    auto it = config.find(key);
-    if (it == config.end()) {
-        if (fallback >= 0)
-            return fallback;
-        throw Error((dir / "config.json").string() + ": missing '" + key + "'");
-    }
-    if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > max)
-        throw Error((dir / "config.json").string() + ": '" + key + "' must be a whole number from 1 to " +
-                    std::to_string(max) + ", got " + it->dump());
-    return it->get<int64_t>();
-}
-
 bool is_conv1d(const std::string& name)
 {
     auto ends = [&](const std::string& s) { return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0; };
@@ -61,110 +32,115 @@ bool is_conv1d(const std::string& name)
            ends("mlp.c_proj.weight");
 }
 
-void load_gpt2_tensors(Gpt2Impl& model, const io::SafetensorsFile& file)
+// Where the engine's tensor `name` is in the files, and whether it is stored transposed.
+WeightFiles::Found locate(const WeightFiles& files, const std::string& type, const std::string& name)
 {
-    const io::SafetensorsHeader& header = file.header();
+    WeightFiles::Found found = files.find(name);
+    if (!found && type == "gpt2" && name.rfind("transformer.", 0) == 0)
+        found = files.find(name.substr(12));  // checkpoints saved from GPT2Model have no prefix
+    return found;
+}
+
+void load_tensors(Model& model, const std::string& type, const WeightFiles& files)
+{
     std::string missing, wrong;
+    auto params = model.named_parameters(true);
     torch::NoGradGuard no_grad;
     for (const std::string& name : base_tensor_names(model)) {
-        const io::TensorEntry* entry = header.find(name);
-        if (!entry && name.rfind("transformer.", 0) == 0)
-            entry = header.find(name.substr(12));  // checkpoints saved from GPT2Model have no prefix
-        if (!entry) {
+        const WeightFiles::Found found = locate(files, type, name);
+        if (!found) {
             missing += (missing.empty() ? "" : ", ") + name;
             continue;
         }
-        torch::Tensor target = model.named_parameters(true)[name];
-        torch::Tensor value = io::tensor_from_bytes(*entry, file.tensor_data(*entry));
-        if (is_conv1d(name) && value.dim() == 2)
-            value = value.t();
-        if (value.sizes() != target.sizes()) {
-            wrong += (wrong.empty() ? "" : ", ") + entry->name + " is " + c10::str(c10::IntArrayRef(entry->shape)) +
-                     " but the config needs " + c10::str(is_conv1d(name) ? target.t().sizes() : target.sizes());
+        torch::Tensor target = params[name];
+        const bool transposed = type == "gpt2" && is_conv1d(name);
+        const std::vector<int64_t> want = transposed ? target.t().sizes().vec() : target.sizes().vec();
+        if (found.entry->shape != want) {
+            wrong += (wrong.empty() ? "" : ", ") + found.entry->name + " is " +
+                     c10::str(c10::IntArrayRef(found.entry->shape)) + " but config.json needs " +
+                     c10::str(c10::IntArrayRef(want));
             continue;
         }
-        target.copy_(value);
+        try {
+            torch::Tensor value = io::tensor_from_bytes(*found.entry, found.bytes());
+            target.copy_(transposed ? value.t() : value);
+        } catch (const Error& e) {
+            rethrow_with_context(found.file->path(), e);
+        }
     }
     if (!missing.empty() || !wrong.empty())
-        throw Error(file.path() + ":" + (missing.empty() ? "" : " missing tensors: " + missing + ".") +
+        throw Error(files.describe() + " does not fit config.json:" +
+                    (missing.empty() ? "" : " missing tensors: " + missing + ".") +
                     (wrong.empty() ? "" : " wrong shapes: " + wrong + "."));
 }
 
 }  // namespace
 
-std::shared_ptr<Model> load_model_folder(const std::string& dir_text)
+std::shared_ptr<Model> load_model_folder(const std::string& dir)
 {
-    const fs::path dir(dir_text);
     if (!fs::is_directory(dir))
-        throw Error(dir_text + ": not a folder");
-    const json config = read_config(dir);
-    const std::string type = config.value("model_type", "");
-    const fs::path weights = dir / "model.safetensors";
-    if (type == "gpt2") {
-        Gpt2Config c;
-        c.vocab_size = config_int(config, "vocab_size", -1, dir, 1 << 22);
-        c.n_positions = config_int(config, "n_positions", 1024, dir, 1 << 20);
-        c.n_embd = config_int(config, "n_embd", -1, dir, 1 << 16);
-        c.n_layer = config_int(config, "n_layer", -1, dir, 1024);
-        c.n_head = config_int(config, "n_head", -1, dir, 1024);
-        if (config.contains("layer_norm_epsilon") && config["layer_norm_epsilon"].is_number())
-            c.layer_norm_epsilon = config["layer_norm_epsilon"].get<double>();
-        auto model = std::make_shared<Gpt2Impl>(c);
-        load_gpt2_tensors(*model, io::SafetensorsFile::open(weights.string()));
-        return model;
-    }
-    if (type == kMlpType) {
-        MlpConfig c;
-        c.inputs = config_int(config, "inputs", -1, dir, 1 << 16);
-        c.hidden = config_int(config, "hidden", -1, dir, 1 << 16);
-        c.classes = config_int(config, "classes", -1, dir, 1 << 16);
-        auto model = std::make_shared<MlpImpl>(c);
-        const io::SafetensorsFile file = io::SafetensorsFile::open(weights.string());
-        io::load_module_tensors(*model, base_tensor_names(*model), {file.header(), file.image(), file.path()});
-        return model;
-    }
-    throw Error((dir / "config.json").string() + ": model_type '" + type + "' is not supported (supported: gpt2, " +
-                kMlpType + ")");
+        throw Error(dir + ": not a folder");
+    const ModelSpec spec = read_model_spec(dir);
+    const WeightFiles files = WeightFiles::open(dir);  // validated before the model takes memory
+    std::shared_ptr<Model> model = build_model(spec);
+    load_tensors(*model, spec.model_type, files);
+    return model;
 }
 
-void save_model_folder(Model& model, const std::string& dir_text)
+void save_model_folder(Model& model, const std::string& dir_text, const std::string& source_dir)
 {
     const fs::path dir(dir_text);
-    fs::create_directories(dir);
-    json config;
+    std::error_code error;
+    fs::create_directories(dir, error);
+    if (error)
+        throw Error(dir_text + ": cannot create the folder (" + error.message() + ")");
     std::vector<std::pair<std::string, torch::Tensor>> tensors;
     auto params = model.named_parameters(true);
-    if (auto* gpt2 = dynamic_cast<Gpt2Impl*>(&model)) {
+    const std::string type = model.architecture();
+
+    std::string config_text;
+    if (!source_dir.empty()) {
+        // The source folder's own config and tensor names, so the result loads wherever the source did.
+        std::ifstream in(fs::path(source_dir) / "config.json", std::ios::binary);
+        config_text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        const WeightFiles source = WeightFiles::open(source_dir);
+        for (const std::string& name : base_tensor_names(model)) {
+            const WeightFiles::Found found = locate(source, type, name);
+            const std::string stored = found ? found.entry->name : name;
+            tensors.emplace_back(stored, type == "gpt2" && is_conv1d(name) ? params[name].t() : params[name]);
+        }
+    } else if (auto* gpt2 = dynamic_cast<Gpt2Impl*>(&model)) {
         const Gpt2Config& c = gpt2->config();
-        config = {{"model_type", "gpt2"},
-                  {"architectures", {"GPT2LMHeadModel"}},
-                  {"vocab_size", c.vocab_size},
-                  {"n_positions", c.n_positions},
-                  {"n_ctx", c.n_positions},
-                  {"n_embd", c.n_embd},
-                  {"n_layer", c.n_layer},
-                  {"n_head", c.n_head},
-                  {"layer_norm_epsilon", c.layer_norm_epsilon},
-                  {"activation_function", "gelu_new"},
-                  {"tie_word_embeddings", true}};
+        config_text = json{{"model_type", "gpt2"},
+                           {"architectures", {"GPT2LMHeadModel"}},
+                           {"vocab_size", c.vocab_size},
+                           {"n_positions", c.n_positions},
+                           {"n_ctx", c.n_positions},
+                           {"n_embd", c.n_embd},
+                           {"n_layer", c.n_layer},
+                           {"n_head", c.n_head},
+                           {"layer_norm_epsilon", c.layer_norm_epsilon},
+                           {"activation_function", "gelu_new"},
+                           {"tie_word_embeddings", true}}
+                          .dump(2);
         for (const std::string& name : base_tensor_names(model))
             tensors.emplace_back(name, is_conv1d(name) ? params[name].t() : params[name]);
     } else if (auto* mlp = dynamic_cast<MlpImpl*>(&model)) {
-        config = {{"model_type", kMlpType},
-                  {"inputs", mlp->config().inputs},
-                  {"hidden", mlp->config().hidden},
-                  {"classes", mlp->config().classes}};
+        config_text = json{{"model_type", kMlpType},
+                           {"inputs", mlp->config().inputs},
+                           {"hidden", mlp->config().hidden},
+                           {"classes", mlp->config().classes}}
+                          .dump(2);
         for (const std::string& name : base_tensor_names(model))
             tensors.emplace_back(name, params[name]);
     } else {
-        throw Error("this model cannot be saved as a folder");
+        throw Error("a " + type + " model can be saved only next to the folder it was loaded from");
     }
     io::save_tensors((dir / "model.safetensors").string(), tensors, {{"format", "pt"}});
-    const std::string text = config.dump(2) + "\n";
     const fs::path tmp = dir / "config.json.tmp";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
+        out << config_text << (config_text.empty() || config_text.back() != '\n' ? "\n" : "");
         out.flush();
         if (!out)
             throw Error((dir / "config.json").string() + ": cannot write (is the disk full?)");

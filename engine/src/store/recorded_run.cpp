@@ -4,6 +4,7 @@
 
 #include "dora/error.h"
 #include "dora/run_store.h"
+#include "io/sha256.h"
 
 #include <chrono>
 #include <cmath>
@@ -91,14 +92,19 @@ private:
     double m_seconds = 0;
 };
 
+// "builtin:NAME", or the path and the SHA-256 of the content that defines it.
 std::string identity_of(const ModelSource& model)
 {
-    return model.builtin.empty() ? model.path : "builtin:" + model.builtin;
+    if (!model.builtin.empty())
+        return "builtin:" + model.builtin;
+    const std::filesystem::path dir(model.path);
+    return model.path + "#config.json:sha256:" + io::sha256_file((dir / "config.json").string()) +
+           "#model.safetensors:sha256:" + io::sha256_file((dir / "model.safetensors").string());
 }
 
 std::string identity_of(const DataConfig& data)
 {
-    return data.builtin.empty() ? data.path : "builtin:" + data.builtin;
+    return data.builtin.empty() ? data.path + "#sha256:" + io::sha256_file(data.path) : "builtin:" + data.builtin;
 }
 
 RecordedRun run_with_store(RunStore& store, long long run_id, Trainer& trainer, RecordedRunObserver& observer,

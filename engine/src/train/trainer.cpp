@@ -5,10 +5,10 @@
 #include "adapters/targets.h"
 #include "data/demo_data.h"
 #include "dora/error.h"
+#include "dora/model_info.h"
 #include "data/char_vocab.h"
 #include "export/peft_adapter.h"
 #include "models/builtin_models.h"
-#include "models/gpt2.h"
 #include "models/model_folder.h"
 #include "train/batch_order.h"
 #include "train/checkpoint.h"
@@ -17,6 +17,7 @@
 #include "testing/crash_points.h"
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <cmath>
 #include <thread>
@@ -101,14 +102,25 @@ Trainer::Trainer(const RunConfig& config) : m_impl(std::make_unique<Impl>())
         throw Error("data.path: reading data files is not available in this build yet; use the built-in data");
     if (config.data.builtin.empty())
         throw Error("data: a model folder needs data; give data.builtin (demo-gpt suits GPT-2 models)");
+    if (!config.model.path.empty()) {  // refuse before allocating: a model that does not fit would swap or be killed
+        const MemoryEstimate need = estimate_memory(config);
+        if (!need.fits()) {
+            char text[320];
+            std::snprintf(text, sizeof text,
+                          "this run needs about %.0f MB (weights %.0f, adapter and optimizer %.0f, activations %.0f) "
+                          "but %.0f MB are free; try a smaller batch_size or seq_len",
+                          need.total_mb, need.weights_mb, need.trainable_mb, need.activations_mb, need.available_mb);
+            throw Error(config.model.path + ": " + text);
+        }
+    }
     t.model = config.model.builtin.empty() ? models::load_model_folder(config.model.path)
                                            : models::load_builtin_model(config.model.builtin);
     t.data = data::demo_dataset(config.data.builtin, data::DemoPhase::Adapt, config.data.seq_len,
                                 config.data.eval_fraction);
-    if (auto* gpt2 = dynamic_cast<models::Gpt2Impl*>(t.model.get())) {
+    if (auto* lm = dynamic_cast<models::LanguageModel*>(t.model.get())) {
         if (config.data.builtin != "demo-gpt")
             throw Error("data: the built-in dataset '" + config.data.builtin + "' does not fit a language model");
-        if (gpt2->config().vocab_size < data::kCharVocabSize || gpt2->config().n_positions < config.data.seq_len)
+        if (lm->vocab_size() < data::kCharVocabSize || lm->context_length() < config.data.seq_len)
             throw Error("data: demo-gpt text needs a vocabulary of at least 96 and seq_len positions");
     } else if (config.data.builtin != "demo-mlp") {
         throw Error("data: the built-in dataset '" + config.data.builtin + "' does not fit the demo MLP");
