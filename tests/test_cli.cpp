@@ -141,6 +141,29 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(dir.filePath("runs.sqlite")));  // a bad config stores nothing
     }
 
+    void tokenizeAndInspect()
+    {
+        const Result hello = run_cli({"tokenize", QStringLiteral(DORA_TEST_DATA "/gpt2/tokenizer.json"), "--text", "Hello world", "--json"});
+        QVERIFY2(hello.exit_code == 0, qPrintable(hello.err));
+        QCOMPARE(QJsonDocument::fromJson(hello.out.toUtf8()).object().value("ids").toArray(), (QJsonArray{15496, 995}));
+
+        const Result inspect = run_cli({"inspect", "demo-gpt", "--json"});
+        const QJsonObject info = QJsonDocument::fromJson(inspect.out.toUtf8()).object();
+        QCOMPARE(info.value("architecture").toString(), QString("gpt2"));
+        QCOMPARE(info.value("parameters").toInt(), 114432);
+        bool found = false;
+        for (const auto& m : info.value("modules").toArray()) {
+            const QJsonObject module = m.toObject();
+            if (module.value("name").toString() == "transformer.h.1.mlp.c_fc") {
+                found = true;
+                QCOMPARE(module.value("kind").toString(), QString("linear"));
+                QCOMPARE(module.value("shape").toArray(), (QJsonArray{256, 64}));
+            }
+        }
+        QVERIFY(found);
+        QVERIFY(run_cli({"inspect", "/nonexistent"}).err.contains("neither a built-in model"));
+    }
+
     void missingConfigFile()
     {
         const Result r = run_cli({"train", "/nonexistent/config.json"});

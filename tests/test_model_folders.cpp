@@ -8,8 +8,10 @@
 
 #include <QTemporaryDir>
 
+#include "dora/data_preview.h"
 #include "dora/error.h"
 #include "dora/language_model.h"
+#include "dora/training.h"
 #include "io/safetensors.h"
 #include "io/tensor_io.h"
 #include "models/model_folder.h"
@@ -311,6 +313,70 @@ private Q_SLOTS:
         const double b = dora::score_ids(m_dir.filePath("bf16").toStdString(), ids).loss;
         QVERIFY2(relative(b, a) <= 1e-2, qPrintable(QString("%1 vs %2").arg(a).arg(b)));
         QVERIFY(a != b);  // the rounding really happened
+    }
+
+    // A Hugging Face folder with the real GPT-2 tokenizer and a text file, trained with DoRA from the
+    // data file, exported merged (with its tokenizer), and loaded again with the adapted outputs.
+    void trainsAFolderModelOnATextFileAndExportsIt()
+    {
+        torch::manual_seed(3);
+        json config = gpt2_config();
+        config["vocab_size"] = 50257;
+        config["n_positions"] = 64;
+        Tensors w = random_weights(config);
+        const QString dir = m_dir.filePath("tiny-gpt2");
+        write_folder(dir, config, w);
+        QVERIFY(QFile::copy(QStringLiteral(DORA_TEST_DATA "/gpt2/tokenizer.json"), dir + "/tokenizer.json"));
+        const QString text = m_dir.filePath("notes.txt");
+        {
+            QFile f(text);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 60; ++i)
+                f.write(QString("Step %1: stir the flour into the warm milk, then rest the dough.\n\n").arg(i % 7).toUtf8());
+        }
+        dora::RunConfig c;
+        c.model.path = dir.toStdString();
+        c.data.path = text.toStdString();
+        c.data.seq_len = 32;
+        c.adapter.method = "dora";
+        c.adapter.targets = {".*c_attn", ".*c_fc"};
+        c.train.steps = 25;
+        c.train.batch_size = 4;
+        c.train.lr = 1e-2;
+        c.train.threads = 1;
+        c.train.eval_every = 0;
+        const dora::DataPreview preview = dora::preview_data(c, 1);  // as the model will see it
+        QCOMPARE(preview.samples.size(), size_t(1));
+        QCOMPARE(preview.samples[0].size(), size_t(33));                       // seq_len + 1 ids
+        QCOMPARE(preview.samples[0][0].text, std::string("<|endoftext|>"));    // GPT-2's document start
+        QVERIFY(!preview.samples[0][0].trained);
+        QCOMPARE(preview.samples[0][1].text, std::string("Step"));
+        QVERIFY(preview.samples[0][1].trained);
+        QCOMPARE(preview.samples[0][2].text, std::string("\u0120") + "0");     // " 0" in byte-level spelling
+
+        dora::Trainer trainer(c);
+        QVERIFY(trainer.data_description().find("samples of up to 32 tokens") != std::string::npos);
+        struct : dora::TrainingObserver {} quiet;
+        dora::TrainingControl control;
+        const dora::RunSummary summary = trainer.train(quiet, control);
+        QCOMPARE(summary.status, std::string("finished"));
+        QVERIFY2(summary.final_eval_loss < 0.9 * summary.first_eval_loss,
+                 qPrintable(QString("%1 -> %2").arg(summary.first_eval_loss).arg(summary.final_eval_loss)));
+
+        const QString merged = m_dir.filePath("tiny-gpt2-merged"), adapter = m_dir.filePath("tiny-gpt2-adapter");
+        trainer.export_merged(merged.toStdString());
+        trainer.export_adapter(adapter.toStdString());
+        QVERIFY(QFile::exists(merged + "/tokenizer.json"));
+        const std::vector<long long> ids = dora::encode_text(merged.toStdString(), "stir the flour into the milk");
+        QCOMPARE(ids, dora::encode_text(dir.toStdString(), "stir the flour into the milk"));
+        const double adapted = dora::score_ids(dir.toStdString(), ids, adapter.toStdString()).loss;
+        const double from_merged = dora::score_ids(merged.toStdString(), ids).loss;
+        QVERIFY2(relative(from_merged, adapted) <= 1e-5, qPrintable(QString("%1 vs %2").arg(from_merged).arg(adapted)));
+        QVERIFY(relative(dora::score_ids(dir.toStdString(), ids).loss, adapted) > 1e-3);  // the adapter mattered
+        // The merged folder keeps the source's layout: same tensor names (no "transformer." added).
+        const auto file = dora::io::SafetensorsFile::open((merged + "/model.safetensors").toStdString());
+        QVERIFY(file.header().find("h.0.attn.c_attn.weight") && !file.header().find("transformer.h.0.attn.c_attn.weight"));
+        QCOMPARE(file.header().find("h.0.attn.c_attn.weight")->shape, (std::vector<int64_t>{16, 48}));  // Conv1D (in, out)
     }
 
     void brokenFoldersAreRefused_data()

@@ -4,6 +4,7 @@
 
 #include <QTemporaryDir>
 
+#include "dora/data_preview.h"
 #include "dora/error.h"
 #include "dora/training.h"
 #include "io/safetensors.h"
@@ -270,6 +271,45 @@ private Q_SLOTS:
         } catch (const dora::Error& e) {
             QVERIFY2(QString(e.what()).contains("this run needs"), e.what());
         }
+    }
+
+    // A CSV table of the user's: points of the rotated spirals, classes named in the file.
+    void trainsTheMlpOnACsvFile()
+    {
+        QTemporaryDir dir;
+        torch::Tensor points, arms;
+        dora::data::spiral_points(300, 40.0, 21, points, arms);
+        const QString path = dir.filePath("points.csv");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("x,y,arm\n");
+        const char* names[] = {"red", "\"green, light\"", "blue"};  // quoting and a comma inside a label
+        for (int64_t i = 0; i < points.size(0); ++i)
+            f.write(QString("%1,%2,%3\n").arg(points[i][0].item<float>()).arg(points[i][1].item<float>())
+                        .arg(names[arms[i].item<int64_t>()]).toUtf8());
+        f.close();
+        dora::RunConfig c = demo_config("demo-mlp", "dora");
+        c.data.builtin.clear();
+        c.data.path = path.toStdString();
+        c.data.format = "csv";
+        dora::Trainer trainer(c);
+        QVERIFY(trainer.data_description().find("900 rows of 2 features") != std::string::npos);
+        Recorder recorder;
+        dora::TrainingControl control;
+        const auto summary = trainer.train(recorder, control);
+        QCOMPARE(summary.status, std::string("finished"));
+        QVERIFY2(summary.final_eval_loss < 0.8 * summary.first_eval_loss,
+                 qPrintable(QString("%1 -> %2").arg(summary.first_eval_loss).arg(summary.final_eval_loss)));
+
+        const dora::DataPreview preview = dora::preview_data(c, 2);
+        QCOMPARE(preview.samples.size(), size_t(2));
+        QCOMPARE(preview.samples[0].size(), size_t(3));  // x, y, and the class it is trained to predict
+        QVERIFY(preview.samples[0][0].text.rfind("x=", 0) == 0 && !preview.samples[0][0].trained);
+        QCOMPARE(preview.samples[0][2].text, std::string("red"));
+        QVERIFY(preview.samples[0][2].trained);
+
+        c.data.format = "text";
+        QVERIFY_THROWS_EXCEPTION(dora::Error, dora::Trainer{c});  // the MLP reads tables only
     }
 
     void stopIsHonouredWithinAStep()

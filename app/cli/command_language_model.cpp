@@ -1,3 +1,4 @@
+// `dora-cli tokenize (MODEL | tokenizer.json) --text STR [--special] [--json]`,
 // `dora-cli score MODEL (--ids 1,2,3 | --text STR) [--adapter DIR] [--json]` and
 // `dora-cli generate MODEL --prompt STR [--max-new-tokens N] [--temperature T] [--seed S] [--adapter DIR]`.
 #include "cli_args.h"
@@ -49,6 +50,22 @@ int command_score(const std::vector<std::string>& argv)
         std::printf("%s\n", nlohmann::json({{"ids", result.ids}, {"loss", result.loss}}).dump().c_str());
     else
         std::printf("%zu tokens, mean next-token loss %.6f\n", result.ids.size(), result.loss);
+    return 0;
+}
+
+int command_tokenize(const std::vector<std::string>& argv)
+{
+    const Args args(argv, {"--text"}, {"--json", "--special"});
+    if (args.positional().size() != 1 || !args.has("--text"))
+        throw Error("usage: dora-cli tokenize (MODEL | tokenizer.json) --text STR [--special] [--json]");
+    const std::vector<long long> ids = encode_text(args.positional()[0], args.value("--text"), args.has("--special"));
+    if (args.has("--json")) {
+        std::printf("%s\n", nlohmann::json({{"ids", ids}}).dump().c_str());
+    } else {
+        for (size_t i = 0; i < ids.size(); ++i)
+            std::printf("%s%lld", i ? " " : "", ids[i]);
+        std::printf("\n");
+    }
     return 0;
 }
 

@@ -22,6 +22,8 @@ const char* kUsage =
     "  delete RUN_ID [--db FILE]            delete a run and its checkpoints\n"
     "  export RUN_ID (--adapter DIR | --merged DIR) [--db FILE]\n"
     "                                       write the PEFT adapter, or the model with it merged in\n"
+    "  tokenize (MODEL | tokenizer.json) --text STR [--special] [--json]\n"
+    "                                       token ids of a text (special tokens only with --special)\n"
     "  score MODEL (--ids 1,2,3 | --text STR) [--adapter DIR] [--json]\n"
     "                                       mean next-token loss of a sequence\n"
     "  inspect MODEL [--json]               architecture, parameters, every module with kind and shape\n"
@@ -63,6 +65,8 @@ int main(int argc, char** argv)
             return dora::cli::command_generate(args);
         if (command == "inspect")
             return dora::cli::command_inspect(args);
+        if (command == "tokenize")
+            return dora::cli::command_tokenize(args);
         std::fprintf(stderr, "dora-cli: unknown command '%s'\n%s", command.c_str(), kUsage);
         return 2;
     } catch (const std::exception& e) {

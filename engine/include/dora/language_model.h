@@ -16,8 +16,10 @@ struct ScoreResult {
 // model, ids outside its vocabulary, fewer than two ids, or a sequence longer than its context.
 ScoreResult score_ids(const std::string& model, const std::vector<long long>& ids, const std::string& adapter_dir = "");
 
-// Text to ids with the model's tokenizer (built-in demo-gpt: its character vocabulary).
-std::vector<long long> encode_text(const std::string& model, const std::string& text);
+// Text to ids and back with the model's tokenizer: demo-gpt's character vocabulary, a model folder's
+// tokenizer.json, or a tokenizer.json file given directly. No special tokens unless asked.
+std::vector<long long> encode_text(const std::string& model, const std::string& text, bool add_special_tokens = false);
+std::string decode_ids(const std::string& model, const std::vector<long long>& ids);
 
 struct GenerateOptions {
     int max_new_tokens = 64;

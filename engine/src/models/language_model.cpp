@@ -1,7 +1,7 @@
 // `dora-cli score` and `generate`: a language model (and adapter) on a token sequence.
 #include "dora/language_model.h"
 
-#include "data/char_vocab.h"
+#include "data/text_codec.h"
 #include "dora/error.h"
 #include "export/peft_adapter.h"
 #include "models/builtin_models.h"
@@ -47,7 +47,8 @@ std::string generate_text(const std::string& spec, const std::string& prompt, co
         throw Error("max-new-tokens must be from 1 to 100000");
     if (!(options.temperature >= 0))
         throw Error("temperature must be 0 (greedy) or more");
-    const std::vector<long long> prompt_ids = encode_text(spec, prompt);
+    const data::TextCodec codec = data::TextCodec::for_source(spec);
+    const std::vector<int64_t> prompt_ids = codec.encode(prompt, /*add_special_tokens=*/true);
     if (prompt_ids.empty())
         throw Error("the prompt is empty");
     auto model = language_model(spec);
@@ -75,16 +76,18 @@ std::string generate_text(const std::string& spec, const std::string& prompt, co
         ids.push_back(next);
         generated.push_back(next);
     }
-    return data::char_decode(generated);
+    return codec.decode(generated);
 }
 
-std::vector<long long> encode_text(const std::string& spec, const std::string& text)
+std::vector<long long> encode_text(const std::string& spec, const std::string& text, bool add_special_tokens)
 {
-    if (spec == "demo-gpt") {
-        const std::vector<int64_t> ids = data::char_encode(text);
-        return {ids.begin(), ids.end()};
-    }
-    throw Error(spec + ": text needs the model's tokenizer, which this build reads only for demo-gpt; pass --ids");
+    const std::vector<int64_t> ids = data::TextCodec::for_source(spec).encode(text, add_special_tokens);
+    return {ids.begin(), ids.end()};
+}
+
+std::string decode_ids(const std::string& spec, const std::vector<long long>& ids)
+{
+    return data::TextCodec::for_source(spec).decode(std::vector<int64_t>(ids.begin(), ids.end()));
 }
 
 }  // namespace dora

@@ -7,6 +7,7 @@
 #include "dora/error.h"
 #include "dora/model_info.h"
 #include "data/char_vocab.h"
+#include "data/file_dataset.h"
 #include "export/peft_adapter.h"
 #include "models/builtin_models.h"
 #include "models/model_folder.h"
@@ -34,6 +35,20 @@ torch::Device resolve_device(const std::string& setting)
     if (setting == "cuda" || (setting == "auto" && torch::cuda::is_available()))
         return torch::Device(torch::kCUDA);
     return torch::Device(torch::kCPU);
+}
+
+// The built-in datasets, checked against the model they are asked to train.
+data::SplitDataset builtin_data_for(models::Model& model, const DataConfig& config)
+{
+    if (auto* lm = dynamic_cast<models::LanguageModel*>(&model)) {
+        if (config.builtin != "demo-gpt")
+            throw Error("data: the built-in dataset '" + config.builtin + "' does not fit a language model");
+        if (lm->vocab_size() < data::kCharVocabSize || lm->context_length() < config.seq_len)
+            throw Error("data: demo-gpt text needs a vocabulary of at least 96 and seq_len positions");
+    } else if (config.builtin != "demo-mlp") {
+        throw Error("data: the built-in dataset '" + config.builtin + "' does not fit the demo MLP");
+    }
+    return data::demo_dataset(config.builtin, data::DemoPhase::Adapt, config.seq_len, config.eval_fraction);
 }
 
 // A run that continues from an exported adapter: the adapter file decides the shapes, so the run's
@@ -98,10 +113,8 @@ Trainer::Trainer(const RunConfig& config) : m_impl(std::make_unique<Impl>())
     t.config = config;
     t.device = resolve_device(config.train.device);
 
-    if (!config.data.path.empty())
-        throw Error("data.path: reading data files is not available in this build yet; use the built-in data");
-    if (config.data.builtin.empty())
-        throw Error("data: a model folder needs data; give data.builtin (demo-gpt suits GPT-2 models)");
+    if (config.data.builtin.empty() && config.data.path.empty())
+        throw Error("data: a model folder needs data; give data.path (or data.builtin: demo-gpt suits GPT-2 models)");
     if (!config.model.path.empty()) {  // refuse before allocating: a model that does not fit would swap or be killed
         const MemoryEstimate need = estimate_memory(config);
         if (!need.fits()) {
@@ -113,18 +126,11 @@ Trainer::Trainer(const RunConfig& config) : m_impl(std::make_unique<Impl>())
             throw Error(config.model.path + ": " + text);
         }
     }
+    const std::string model_source = config.model.builtin.empty() ? config.model.path : config.model.builtin;
     t.model = config.model.builtin.empty() ? models::load_model_folder(config.model.path)
                                            : models::load_builtin_model(config.model.builtin);
-    t.data = data::demo_dataset(config.data.builtin, data::DemoPhase::Adapt, config.data.seq_len,
-                                config.data.eval_fraction);
-    if (auto* lm = dynamic_cast<models::LanguageModel*>(t.model.get())) {
-        if (config.data.builtin != "demo-gpt")
-            throw Error("data: the built-in dataset '" + config.data.builtin + "' does not fit a language model");
-        if (lm->vocab_size() < data::kCharVocabSize || lm->context_length() < config.data.seq_len)
-            throw Error("data: demo-gpt text needs a vocabulary of at least 96 and seq_len positions");
-    } else if (config.data.builtin != "demo-mlp") {
-        throw Error("data: the built-in dataset '" + config.data.builtin + "' does not fit the demo MLP");
-    }
+    t.data = config.data.path.empty() ? builtin_data_for(*t.model, config.data)
+                                      : data::load_file_dataset(config.data, model_source, *t.model, &t.data_notes);
 
     // Everything frozen first; attach() then makes exactly the adapter (or full) tensors trainable.
     for (auto& p : t.model->parameters())
@@ -178,7 +184,11 @@ Trainer::~Trainer() = default;
 
 const RunConfig& Trainer::config() const { return m_impl->config; }
 std::string Trainer::device_name() const { return m_impl->device.is_cuda() ? "cuda" : "cpu"; }
-std::string Trainer::data_description() const { return m_impl->data.description; }
+std::string Trainer::data_description() const
+{
+    const Impl& t = *m_impl;
+    return t.data_notes.empty() ? t.data.description : t.data.description + " (" + t.data_notes + ")";
+}
 
 std::vector<AdaptedLayerInfo> Trainer::adapted_layers() const
 {

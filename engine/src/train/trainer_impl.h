@@ -33,6 +33,7 @@ struct Trainer::Impl {
     std::shared_ptr<models::Model> model;
     std::vector<models::NamedLinear> adapted;
     data::SplitDataset data;
+    std::string data_notes;  // what the data reader skipped or cut, for the log
     std::vector<train::ParamGroupPlan> groups;
     train::NamedTensors trainable_named;  // the same tensors as in `groups`, by parameter name
     std::unique_ptr<torch::optim::AdamW> optimizer;

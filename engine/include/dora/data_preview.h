@@ -1,0 +1,24 @@
+// The first samples of a run's data as the model will see them, for the GUI's data page: each token
+// as the vocabulary spells it, and whether the loss is taken on it.
+#pragma once
+
+#include "dora/run_config.h"
+
+#include <string>
+#include <vector>
+
+namespace dora {
+
+struct PreviewToken {
+    std::string text;
+    bool trained = false;  // the model is taught to predict this token (false: prompt, padding)
+};
+
+struct DataPreview {
+    std::vector<std::vector<PreviewToken>> samples;  // tabular data: one "token" per column
+};
+
+// Reads only as much of a data file as the preview needs. Throws dora::Error like training would.
+DataPreview preview_data(const RunConfig& config, size_t samples);
+
+}  // namespace dora
