@@ -11,6 +11,7 @@
 #include "dora/data_preview.h"
 #include "dora/error.h"
 #include "dora/language_model.h"
+#include "dora/model_info.h"
 #include "dora/training.h"
 #include "io/safetensors.h"
 #include "io/tensor_io.h"
@@ -377,6 +378,39 @@ private Q_SLOTS:
         const auto file = dora::io::SafetensorsFile::open((merged + "/model.safetensors").toStdString());
         QVERIFY(file.header().find("h.0.attn.c_attn.weight") && !file.header().find("transformer.h.0.attn.c_attn.weight"));
         QCOMPARE(file.header().find("h.0.attn.c_attn.weight")->shape, (std::vector<int64_t>{16, 48}));  // Conv1D (in, out)
+    }
+
+    // The memory estimate comes from config.json alone and stops a run that cannot fit before any
+    // weight is read: this folder has a config for a ~70-billion-parameter model and no weights at all.
+    void runThatCannotFitIsRefusedBeforeLoading()
+    {
+        const QString dir = m_dir.filePath("huge");
+        QDir().mkpath(dir);
+        json config = llama_config("llama");
+        config["hidden_size"] = 8192, config["intermediate_size"] = 28672, config["num_hidden_layers"] = 80;
+        config["num_attention_heads"] = 64, config["num_key_value_heads"] = 8, config["vocab_size"] = 128256;
+        write_json(dir + "/config.json", config);
+        dora::RunConfig c;
+        c.model.path = dir.toStdString();
+        c.data.path = "unused.txt";
+        const dora::MemoryEstimate need = dora::estimate_memory(c);
+        QVERIFY(need.weights_mb > 250000 && need.weights_mb < 300000);  // ~70.6e9 parameters in float32
+        QVERIFY(need.activations_mb > 0 && need.trainable_mb > 0);
+        QVERIFY(!need.fits());
+        try {
+            dora::Trainer trainer(c);
+            QFAIL("expected an error");
+        } catch (const dora::Error& e) {
+            QVERIFY2(QString(e.what()).contains("this run needs about") && QString(e.what()).contains("MB are free"), e.what());
+        }
+        // A small model fits, and the estimate grows with the batch.
+        QDir().mkpath(m_dir.filePath("small"));
+        write_json(m_dir.filePath("small/config.json"), llama_config("llama"));  // the estimate needs no weights
+        c.model.path = m_dir.filePath("small").toStdString();
+        const double small = dora::estimate_memory(c).total_mb;
+        c.train.batch_size *= 4;
+        QVERIFY(dora::estimate_memory(c).total_mb > small);
+        QVERIFY(dora::estimate_memory(c).fits());
     }
 
     void brokenFoldersAreRefused_data()
