@@ -4,6 +4,7 @@
 // names the file and the line, and a mutation fuzz run that must never throw anything else.
 #include <QtTest/QtTest>
 
+#include "test_support.h"
 #include "data/csv_table.h"
 #include "data/dataset_files.h"
 #include "dora/error.h"
@@ -52,18 +53,7 @@ std::vector<uint8_t> mask(size_t n, size_t m)
     return out;
 }
 
-// The message of the dora::Error that `fn` throws; "" if it throws nothing, and a note for anything else.
-QString error_of(const std::function<void()>& fn)
-{
-    try {
-        fn();
-    } catch (const dora::Error& e) {
-        return QString::fromStdString(e.what());
-    } catch (const std::exception& e) {
-        return QString("not a dora::Error: ") + e.what();
-    }
-    return {};
-}
+using dora::testing::error_of;
 
 TextDatasetOptions options(const std::string& format, int seq_len, bool bos_eos = true)
 {

@@ -4,6 +4,7 @@
 // dora::Error; and a mutation fuzz run that must never throw anything else or accept an unsafe header.
 #include <QtTest/QtTest>
 
+#include "test_support.h"
 #include "dora/error.h"
 #include "io/safetensors.h"
 
@@ -35,18 +36,7 @@ QByteArray raw_file(const std::string& header, int data_bytes)
 
 const uint8_t* u8(const QByteArray& b) { return reinterpret_cast<const uint8_t*>(b.constData()); }
 
-// The message of the dora::Error that `fn` throws; "" if it throws nothing, and a note for anything else.
-QString error_of(const std::function<void()>& fn)
-{
-    try {
-        fn();
-    } catch (const dora::Error& e) {
-        return QString::fromStdString(e.what());
-    } catch (const std::exception& e) {
-        return QString("not a dora::Error: ") + e.what();
-    }
-    return {};
-}
+using dora::testing::error_of;
 
 QByteArray read_whole(const QString& path)
 {

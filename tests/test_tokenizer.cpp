@@ -6,6 +6,7 @@
 // fuzz runs on random bytes and damaged files.
 #include <QtTest/QtTest>
 
+#include "test_support.h"
 #include "data/byte_level.h"
 #include "data/pretokenize.h"
 #include "data/tokenizer.h"
@@ -28,18 +29,7 @@ Q_DECLARE_METATYPE(Ids)
 
 namespace {
 
-// The message of the dora::Error that `fn` throws; "" if it throws nothing, and a note for anything else.
-QString error_of(const std::function<void()>& fn)
-{
-    try {
-        fn();
-    } catch (const dora::Error& e) {
-        return QString::fromStdString(e.what());
-    } catch (const std::exception& e) {
-        return QString("not a dora::Error: ") + e.what();
-    }
-    return {};
-}
+using dora::testing::error_of;
 
 QString show(const Ids& ids)
 {

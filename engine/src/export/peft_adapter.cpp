@@ -2,6 +2,7 @@
 
 #include "adapters/targets.h"
 #include "dora/error.h"
+#include "io/folder_files.h"
 #include "io/safetensors.h"
 #include "io/tensor_io.h"
 
@@ -26,22 +27,6 @@ bool ends_with(const std::string& s, const std::string& suffix)
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-void write_text_atomically(const fs::path& path, const std::string& text)
-{
-    const fs::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.flush();
-        if (!out) {
-            std::error_code ignored;
-            fs::remove(tmp, ignored);
-            throw Error(path.string() + ": cannot write (is the disk full or the folder read-only?)");
-        }
-    }
-    fs::rename(tmp, path);
-}
-
 }  // namespace
 
 void write_peft_adapter(const std::string& dir_text, const std::vector<models::NamedLinear>& layers,
@@ -50,10 +35,7 @@ void write_peft_adapter(const std::string& dir_text, const std::vector<models::N
     if (config.method == "full")
         throw Error("a full fine-tuning run has no adapter to export; export the merged model instead");
     const fs::path dir(dir_text);
-    std::error_code error;
-    fs::create_directories(dir, error);
-    if (error)
-        throw Error(dir_text + ": cannot create the folder (" + error.message() + ")");
+    io::ensure_folder(dir_text);
 
     std::vector<std::pair<std::string, torch::Tensor>> tensors;
     json modules = json::array();
@@ -95,7 +77,7 @@ void write_peft_adapter(const std::string& dir_text, const std::vector<models::N
         {"megatron_config", nullptr},
         {"megatron_core", "megatron.core"},
     };
-    write_text_atomically(dir / "adapter_config.json", adapter_config.dump(2) + "\n");
+    io::write_text_atomically((dir / "adapter_config.json").string(), adapter_config.dump(2) + "\n");
 }
 
 std::vector<models::NamedLinear> apply_peft_adapter(models::Model& model, const std::string& dir_text,

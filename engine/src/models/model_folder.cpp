@@ -4,6 +4,7 @@
 #include "models/model_folder.h"
 
 #include "dora/error.h"
+#include "io/folder_files.h"
 #include "io/safetensors.h"
 #include "io/tensor_io.h"
 #include "models/builtin_models.h"
@@ -90,10 +91,7 @@ std::shared_ptr<Model> load_model_folder(const std::string& dir)
 void save_model_folder(Model& model, const std::string& dir_text, const std::string& source_dir)
 {
     const fs::path dir(dir_text);
-    std::error_code error;
-    fs::create_directories(dir, error);
-    if (error)
-        throw Error(dir_text + ": cannot create the folder (" + error.message() + ")");
+    io::ensure_folder(dir_text);
     std::vector<std::pair<std::string, torch::Tensor>> tensors;
     auto params = model.named_parameters(true);
     const std::string type = model.architecture();
@@ -137,15 +135,8 @@ void save_model_folder(Model& model, const std::string& dir_text, const std::str
         throw Error("a " + type + " model can be saved only next to the folder it was loaded from");
     }
     io::save_tensors((dir / "model.safetensors").string(), tensors, {{"format", "pt"}});
-    const fs::path tmp = dir / "config.json.tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << config_text << (config_text.empty() || config_text.back() != '\n' ? "\n" : "");
-        out.flush();
-        if (!out)
-            throw Error((dir / "config.json").string() + ": cannot write (is the disk full?)");
-    }
-    fs::rename(tmp, dir / "config.json");
+    io::write_text_atomically((dir / "config.json").string(),
+                              config_text + (config_text.empty() || config_text.back() != '\n' ? "\n" : ""));
 }
 
 }  // namespace dora::models
