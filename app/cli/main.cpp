@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,29 +45,18 @@ int main(int argc, char** argv)
     }
     const std::string command = args[0];
     args.erase(args.begin());
+    using Command = int (*)(const std::vector<std::string>&);
+    static const std::map<std::string, Command> commands = {
+        {"train", dora::cli::command_train},       {"pretrain-demo", dora::cli::command_pretrain_demo},
+        {"runs", dora::cli::command_runs},         {"show", dora::cli::command_show},
+        {"rename", dora::cli::command_rename},     {"delete", dora::cli::command_delete},
+        {"export", dora::cli::command_export},     {"score", dora::cli::command_score},
+        {"generate", dora::cli::command_generate}, {"inspect", dora::cli::command_inspect},
+        {"tokenize", dora::cli::command_tokenize},
+    };
     try {
-        if (command == "train")
-            return dora::cli::command_train(args);
-        if (command == "pretrain-demo")
-            return dora::cli::command_pretrain_demo(args);
-        if (command == "runs")
-            return dora::cli::command_runs(args);
-        if (command == "show")
-            return dora::cli::command_show(args);
-        if (command == "rename")
-            return dora::cli::command_rename(args);
-        if (command == "delete")
-            return dora::cli::command_delete(args);
-        if (command == "export")
-            return dora::cli::command_export(args);
-        if (command == "score")
-            return dora::cli::command_score(args);
-        if (command == "generate")
-            return dora::cli::command_generate(args);
-        if (command == "inspect")
-            return dora::cli::command_inspect(args);
-        if (command == "tokenize")
-            return dora::cli::command_tokenize(args);
+        if (auto it = commands.find(command); it != commands.end())
+            return it->second(args);
         std::fprintf(stderr, "dora-cli: unknown command '%s'\n%s", command.c_str(), kUsage);
         return 2;
     } catch (const std::exception& e) {
