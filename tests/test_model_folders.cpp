@@ -15,7 +15,9 @@
 #include "dora/training.h"
 #include "io/safetensors.h"
 #include "io/tensor_io.h"
+#include "io/sha256.h"
 #include "models/model_folder.h"
+#include "store/run_identity.h"
 
 #include <nlohmann/json.hpp>
 
@@ -299,6 +301,14 @@ private Q_SLOTS:
         QVERIFY2(relative(engine, reference) <= 1e-4,  // both read the same stored values, BF16 or not
                  qPrintable(QString("engine %1, reference %2").arg(engine, 0, 'g', 10).arg(reference, 0, 'g', 10)));
         QVERIFY(reference > 1.0);  // a real loss, not a degenerate model
+
+        // The identity a run records names every file behind the model with its SHA-256.
+        dora::ModelSource source;
+        source.path = dir.toStdString();
+        const QString identity = QString::fromStdString(dora::store::identity_of(source));
+        QCOMPARE(identity.count(":sha256:"), shards + 1);  // config.json and each weight file
+        const std::string weights = shards == 1 ? "/model.safetensors" : "/model-00001-of-0000" + std::to_string(shards) + ".safetensors";
+        QVERIFY(identity.contains(QString::fromStdString(dora::io::sha256_file(dir.toStdString() + weights))));
     }
 
     // BF16 storage itself: the loss of the BF16 folder stays within 1e-2 of the F32 original.

@@ -18,7 +18,7 @@ struct RunRecord {
     std::string name;
     std::string method;           // lora | dora | full
     std::string model;            // built-in name or folder path, for people
-    std::string model_identity;   // "builtin:demo-gpt" or "<path>#config.json:sha256:<hex>#model.safetensors:sha256:<hex>"
+    std::string model_identity;   // "builtin:demo-gpt" or "<path>#config.json:sha256:<hex>#<weight file>:sha256:<hex>..."
     std::string data_identity;    // likewise for the data
     std::string status;           // running | finished | failed | stopped | interrupted
     std::string message;          // why it failed / stopped / was interrupted

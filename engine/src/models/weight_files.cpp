@@ -103,4 +103,12 @@ WeightFiles::Found WeightFiles::find(const std::string& name) const
 
 std::string WeightFiles::describe() const { return m_description; }
 
+std::vector<std::string> WeightFiles::file_paths() const
+{
+    std::vector<std::string> paths;
+    for (const auto& file : m_files)
+        paths.push_back(file->path());
+    return paths;
+}
+
 }  // namespace dora::models

@@ -25,6 +25,7 @@ public:
     };
     Found find(const std::string& name) const;
     std::string describe() const;  // "model.safetensors" or "model.safetensors.index.json (3 shards)"
+    std::vector<std::string> file_paths() const;  // the weight files, resolved, in name order
 
 private:
     std::string m_description;

@@ -4,7 +4,7 @@
 
 #include "dora/error.h"
 #include "dora/run_store.h"
-#include "io/sha256.h"
+#include "store/run_identity.h"
 
 #include <chrono>
 #include <cmath>
@@ -92,21 +92,6 @@ private:
     double m_seconds = 0;
 };
 
-// "builtin:NAME", or the path and the SHA-256 of the content that defines it.
-std::string identity_of(const ModelSource& model)
-{
-    if (!model.builtin.empty())
-        return "builtin:" + model.builtin;
-    const std::filesystem::path dir(model.path);
-    return model.path + "#config.json:sha256:" + io::sha256_file((dir / "config.json").string()) +
-           "#model.safetensors:sha256:" + io::sha256_file((dir / "model.safetensors").string());
-}
-
-std::string identity_of(const DataConfig& data)
-{
-    return data.builtin.empty() ? data.path + "#sha256:" + io::sha256_file(data.path) : "builtin:" + data.builtin;
-}
-
 RecordedRun run_with_store(RunStore& store, long long run_id, Trainer& trainer, RecordedRunObserver& observer,
                            TrainingControl& control)
 {
@@ -152,8 +137,8 @@ RecordedRun train_recorded(const std::string& db_path, const RunConfig& config, 
     run.name = config.name;
     run.method = config.adapter.method;
     run.model = config.model.builtin.empty() ? config.model.path : config.model.builtin;
-    run.model_identity = identity_of(config.model);
-    run.data_identity = identity_of(config.data);
+    run.model_identity = store::identity_of(config.model);
+    run.data_identity = store::identity_of(config.data);
     run.config_json = run_config_to_json(config);
     run.total_steps = config.train.steps;
     run.trainable_parameters = trainer.trainable_parameters();

@@ -206,7 +206,7 @@ std::vector<AdaptedLayerInfo> Trainer::adapted_layers() const
 long long Trainer::trainable_parameters() const
 {
     long long n = 0;
-    for (const auto& p : m_impl->trainable())
+    for (const auto& [name, p] : m_impl->trainable_named)
         n += p.numel();
     return n;
 }
@@ -240,7 +240,9 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
 
     try {
         torch::optim::AdamW& optimizer = *t.optimizer;
-        const std::vector<torch::Tensor> params = t.trainable();
+        std::vector<torch::Tensor> params;
+        for (const auto& [name, p] : t.trainable_named)
+            params.push_back(p);
         int last_checkpoint = t.start_step;
         auto checkpoint = [&](int step) {
             if (t.checkpoint_dir.empty() || step == last_checkpoint)

@@ -41,14 +41,6 @@ struct Trainer::Impl {
     int start_step = 0;
     std::string checkpoint_dir;
 
-    std::vector<torch::Tensor> trainable() const
-    {
-        std::vector<torch::Tensor> all;
-        for (const auto& g : groups)
-            all.insert(all.end(), g.params.begin(), g.params.end());
-        return all;
-    }
-
     double eval_loss();  // mean held-out loss per counted target
     // Names the first layer with a non-finite gradient, to make a NaN failure actionable.
     std::string first_non_finite_layer() const;
