@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 
 #include "dora/error.h"
+#include "dora/language_model.h"
 #include "export/peft_adapter.h"
 #include "io/safetensors.h"
 #include "models/builtin_models.h"
@@ -104,6 +105,12 @@ private Q_SLOTS:
             QVERIFY(item.key().find("lora") == std::string::npos);
         QCOMPARE(merged->parameters().size(), reloaded->parameters().size() - 2 * layers.size() -
                                                    (method == "dora" ? layers.size() : 0));
+        if (demo == "demo-gpt") {  // the folder carries its tokenizer: text in and out as with the built-in
+            const std::string text = "stir the flour,\nthen rest 5 minutes.";
+            const auto ids = dora::encode_text(dir.filePath("merged").toStdString(), text);
+            QCOMPARE(ids, dora::encode_text("demo-gpt", text));
+            QCOMPARE(dora::decode_ids(dir.filePath("merged").toStdString(), ids), text);
+        }
         // Exporting left the trainer's model unmerged and unchanged.
         QVERIFY(relative_error(outputs(model_of(*trainer), demo.toStdString()), adapted) <= 1e-6);
     }

@@ -1,9 +1,11 @@
 // Exports of a trainer's adapter and merged model, and of stored runs.
 #include "dora/export.h"
 
+#include "data/char_vocab.h"
 #include "dora/error.h"
 #include "dora/run_store.h"
 #include "export/peft_adapter.h"
+#include "io/folder_files.h"
 #include "models/model_folder.h"
 #include "train/trainer_impl.h"
 
@@ -56,6 +58,8 @@ void Trainer::export_merged(const std::string& dir)
     }
     for (auto& [name, layer] : t.adapted)
         layer->unmerge();
+    if (t.config.model.builtin == "demo-gpt")
+        io::write_text_atomically((fs::path(dir) / "tokenizer.json").string(), data::char_vocab_tokenizer_json());
     if (!t.config.model.path.empty()) {
         for (const char* name : kCompanionFiles) {
             const fs::path from = fs::path(t.config.model.path) / name;
