@@ -1,36 +1,157 @@
 #include "main_window.h"
 
-#include "dora/demos.h"
+#include "models/layer_picker.h"
+#include "models/layer_selection_model.h"
+#include "pages/data_page.h"
+#include "pages/model_page.h"
+#include "pages/options_page.h"
+#include "pages/runs_page.h"
+#include "pages/train_page.h"
 
-#include <QLabel>
-#include <QVBoxLayout>
+#include <QCloseEvent>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QStackedWidget>
+#include <QStatusBar>
 
 namespace dora::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+MainWindow::MainWindow(const QString& database_path, QWidget* parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("DoRA Studio"));
-    auto* central = new QWidget(this);
-    auto* layout = new QVBoxLayout(central);
-    auto* title = new QLabel(tr("<h2>DoRA Studio</h2>"), central);
-    layout->addWidget(title);
+    m_model = new ModelPage;
+    m_data = new DataPage;
+    m_layers = new LayerPicker;
+    m_options = new OptionsPage;
+    m_train = new TrainPage(database_path);
+    m_runs = new RunsPage(database_path);
 
-    QString demos;
-    for (const DemoInfo& demo : demo_models())
-        demos += QStringLiteral("<li><b>%1</b>: %2</li>").arg(QString::fromStdString(demo.name),
-                                                                QString::fromStdString(demo.description).toHtmlEscaped());
-    auto* body = new QLabel(tr("<p>Fine-tune a model with LoRA or DoRA by clicking. The training screens are on "
-                               "their way; until then, train from a terminal:</p>"
-                               "<pre>dora-cli train config.json</pre>"
-                               "<p>Built-in demo models:</p><ul>%1</ul>")
-                                .arg(demos),
-                            central);
-    body->setWordWrap(true);
-    body->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(body);
-    layout->addStretch();
+    m_steps = new QListWidget;
+    m_steps->addItems({tr("1  Model"), tr("2  Data"), tr("3  Layers"), tr("4  Options"), tr("5  Train"), tr("Runs")});
+    m_steps->setFixedWidth(130);
+    m_pages = new QStackedWidget;
+    for (QWidget* page : {static_cast<QWidget*>(m_model), static_cast<QWidget*>(m_data), static_cast<QWidget*>(m_layers),
+                          static_cast<QWidget*>(m_options), static_cast<QWidget*>(m_train), static_cast<QWidget*>(m_runs)})
+        m_pages->addWidget(page);
+
+    auto* central = new QWidget;
+    auto* layout = new QHBoxLayout(central);
+    layout->addWidget(m_steps);
+    layout->addWidget(m_pages, 1);
     setCentralWidget(central);
-    resize(720, 420);
+    statusBar()->showMessage(tr("Runs are kept in %1").arg(database_path));
+
+    connect(m_steps, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    connect(m_model, &ModelPage::modelChosen, this, &MainWindow::onModelChosen);
+    connect(m_options, &OptionsPage::methodOrRankChanged, m_layers, &LayerPicker::setMethodAndRank);
+    connect(m_data, &DataPage::previewRequested, this, [this] {
+        RunConfig config;
+        config.model.builtin.clear();
+        (m_model->isBuiltin() ? config.model.builtin : config.model.path) = m_model->source().toStdString();
+        m_options->apply(config);
+        m_data->apply(config);
+        m_data->preview(config);
+    });
+    m_train->setConfigSource([this] { return currentConfig(); });
+    connect(m_train, &TrainPage::runFinished, m_runs, &RunsPage::refresh);
+    connect(m_runs, &RunsPage::openRequested, this, [this](qint64 id) {
+        m_train->showStoredRun(id);
+        showPage(TrainStep);
+    });
+    connect(m_runs, &RunsPage::resumeRequested, this, [this](qint64 id) {
+        if (m_train->isTraining())
+            return;
+        showPage(TrainStep);
+        m_train->resumeRun(id);
+    });
+
+    // Ready for a demo in two clicks: the first demo is chosen; Train, then Start.
+    m_model->choose(QStringLiteral("demo-gpt"));
+    showPage(ModelStep);
+    resize(1200, 780);
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_steps->setCurrentRow(page);
+}
+
+void MainWindow::onModelChosen(const QString& source)
+{
+    m_layers->setModelInfo(m_model->info());
+    m_layers->model()->applyPreset(m_model->info().architecture == "mlp" ? LayerSelectionModel::Preset::AllLinear
+                                                                          : LayerSelectionModel::Preset::AllAttention);
+    m_layers->setMethodAndRank(m_options->method(), m_options->rank());
+    m_data->setModel(source, m_model->isBuiltin());
+    RunConfig defaults;
+    if (source == "demo-mlp") {  // the spirals learn fast with a larger step and batch
+        defaults.train.lr = 1e-2;
+        defaults.train.batch_size = 64;
+        defaults.adapter.rank = 2;
+        defaults.adapter.alpha = 4;
+    } else if (source == "demo-gpt") {
+        defaults.train.lr = 5e-3;
+    } else {
+        defaults.train.lr = 2e-4;
+        defaults.train.batch_size = 4;
+    }
+    m_options->show(defaults);
+    RunConfig config = defaults;
+    config.model.builtin.clear();
+    (m_model->isBuiltin() ? config.model.builtin : config.model.path) = source.toStdString();
+    m_model->showEstimate(config);
+}
+
+std::optional<RunConfig> MainWindow::currentConfig()
+{
+    RunConfig config;
+    if (m_model->source().isEmpty()) {
+        showPage(ModelStep);
+        return std::nullopt;
+    }
+    (m_model->isBuiltin() ? config.model.builtin : config.model.path) = m_model->source().toStdString();
+    m_data->apply(config);
+    m_options->apply(config);
+    const QStringList targets = m_layers->model()->targetPatterns();
+    if (targets.isEmpty()) {
+        QMessageBox::information(this, tr("No layers chosen"), tr("Tick at least one layer to adapt."));
+        showPage(LayersStep);
+        return std::nullopt;
+    }
+    config.adapter.targets.clear();
+    for (const QString& t : targets)
+        config.adapter.targets.push_back(t.toStdString());
+    config.name = QStringLiteral("%1 %2 r%3")
+                      .arg(QFileInfo(m_model->source()).fileName(), m_options->method().toUpper())
+                      .arg(m_options->rank())
+                      .toStdString();
+    if (!m_options->validate(config)) {
+        showPage(OptionsStep);
+        return std::nullopt;
+    }
+    if (config.data.builtin.empty() && config.data.path.empty()) {
+        QMessageBox::information(this, tr("No data chosen"), tr("Choose a data file for this model."));
+        showPage(DataStep);
+        return std::nullopt;
+    }
+    return config;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (m_train->isTraining()) {
+        const auto answer = QMessageBox::question(
+            this, tr("A run is training"),
+            tr("Stop the run and quit? It is kept in the database and can be resumed later."));
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        m_train->session().stop();  // the session's destructor waits for the step to end
+    }
+    event->accept();
 }
 
 }  // namespace dora::ui

@@ -1,0 +1,94 @@
+// The whole path by simulated clicks, offscreen: pick the demo, keep its layers, choose DoRA, press
+// Start, wait for the end; the run is in the database, the plots hold its points, the Runs page
+// lists it. Screens of each page are saved to $DORA_SCREENSHOTS when set, to look at them.
+#include <QtTest/QtTest>
+
+#include <QListWidget>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+
+#include "dora/run_store.h"
+#include "main_window.h"
+#include "models/layer_picker.h"
+#include "models/layer_selection_model.h"
+#include "models/runs_table_model.h"
+#include "pages/model_page.h"
+#include "pages/options_page.h"
+#include "pages/runs_page.h"
+#include "pages/train_page.h"
+#include "plots/decomposition_scatter.h"
+#include "plots/metric_plot.h"
+
+using namespace dora::ui;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void clickThroughADoraRun()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("runs.sqlite");
+        MainWindow window(db);
+        window.resize(1200, 800);
+        window.show();
+        const QString shots = qEnvironmentVariable("DORA_SCREENSHOTS");
+        auto shoot = [&](const QString& name) {
+            if (!shots.isEmpty())
+                window.grab().save(shots + "/" + name + ".png");
+        };
+
+        // Model: click demo-mlp in the demo list.
+        auto* demos = window.modelPage()->findChild<QListWidget*>();
+        QVERIFY(demos);
+        QListWidgetItem* mlp = demos->findItems("demo-mlp", Qt::MatchStartsWith).value(0);
+        QVERIFY(mlp);
+        const QRect rect = demos->visualItemRect(mlp);
+        QTest::mouseClick(demos->viewport(), Qt::LeftButton, {}, rect.center());
+        QCOMPARE(window.modelPage()->source(), QString("demo-mlp"));
+        shoot("1-model");
+
+        // Layers: the preset ticked the MLP's linear layers.
+        window.showPage(MainWindow::LayersStep);
+        QCOMPARE(window.layerPicker()->model()->checkedLayers(), (QStringList{"fc1", "fc2", "fc3"}));
+        window.layerPicker()->model()->setCheckedLayers({"fc1", "fc2"});
+        shoot("3-layers");
+
+        // Options: DoRA is the default method.
+        window.showPage(MainWindow::OptionsStep);
+        QCOMPARE(window.optionsPage()->method(), QString("dora"));
+        shoot("4-options");
+
+        // Train: Start, and wait for the end.
+        window.showPage(MainWindow::TrainStep);
+        QSignalSpy finished(window.trainPage(), &TrainPage::runFinished);
+        auto* start = window.trainPage()->findChild<QPushButton*>("startButton");
+        QVERIFY(start && start->isEnabled());
+        QTest::mouseClick(start, Qt::LeftButton);
+        QVERIFY(window.trainPage()->isTraining());
+        QTest::qWait(300);
+        shoot("5-training");
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);  // the demo may finish during the wait above
+        QCOMPARE(finished.first().at(1).toString(), QString("finished"));
+        QTest::qWait(200);  // one more plot frame
+        shoot("5-finished");
+
+        const qint64 id = finished.first().at(0).toLongLong();
+        const dora::RunStore store(db.toStdString());
+        const auto run = store.find_run(id);
+        QVERIFY(run.has_value());
+        QCOMPARE(run->status, std::string("finished"));
+        QCOMPARE(run->method, std::string("dora"));
+        QCOMPARE(window.trainPage()->lossPlot()->pointCount("train"), run->steps_done);
+        QVERIFY(window.trainPage()->scatter()->pointCount() > 0);
+
+        // Runs: the run is listed.
+        window.showPage(MainWindow::RunsStep);
+        QCOMPARE(window.runsPage()->model()->rowCount(), 1);
+        QCOMPARE(window.runsPage()->model()->runAt(0)->id, id);
+        shoot("6-runs");
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

@@ -1,0 +1,149 @@
+#include "pages/runs_page.h"
+
+#include "dora/export.h"
+#include "dora/run_store.h"
+#include "models/runs_table_model.h"
+
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <filesystem>
+
+namespace dora::ui {
+
+RunsPage::RunsPage(const QString& database_path, QWidget* parent) : QWidget(parent), m_database(database_path)
+{
+    m_model = new RunsTableModel(this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(RunsTableModel::SortRole);
+    m_table = new QTableView;
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(RunsTableModel::DateColumn, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->horizontalHeader()->setSectionResizeMode(RunsTableModel::NameColumn, QHeaderView::Stretch);
+    m_table->verticalHeader()->hide();
+
+    m_open = new QPushButton(tr("Show plots"));
+    m_resume = new QPushButton(tr("Resume"));
+    m_resume->setToolTip(tr("Continue an interrupted or stopped run from its last checkpoint."));
+    m_delete = new QPushButton(tr("Delete"));
+    m_export_adapter = new QPushButton(tr("Export adapter…"));
+    m_export_adapter->setToolTip(tr("A PEFT adapter folder, which Python's peft library and other tools load."));
+    m_export_merged = new QPushButton(tr("Export merged model…"));
+    m_export_merged->setToolTip(tr("The base model with the adapter folded in: runs at the base model's speed."));
+    m_status = new QLabel;
+    m_status->setWordWrap(true);
+
+    auto* buttons = new QHBoxLayout;
+    for (QPushButton* b : {m_open, m_resume, m_export_adapter, m_export_merged, m_delete})
+        buttons->addWidget(b);
+    buttons->addStretch();
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_table, 1);
+    layout->addLayout(buttons);
+    layout->addWidget(m_status);
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPage::updateButtons);
+    connect(m_table, &QTableView::doubleClicked, this, [this] {
+        if (const long long id = selectedRun())
+            Q_EMIT openRequested(id);
+    });
+    connect(m_open, &QPushButton::clicked, this, [this] { Q_EMIT openRequested(selectedRun()); });
+    connect(m_resume, &QPushButton::clicked, this, [this] { Q_EMIT resumeRequested(selectedRun()); });
+    connect(m_export_adapter, &QPushButton::clicked, this, [this] { exportSelected(false); });
+    connect(m_export_merged, &QPushButton::clicked, this, [this] { exportSelected(true); });
+    connect(m_delete, &QPushButton::clicked, this, [this] {
+        const long long id = selectedRun();
+        const dora::RunRecord* run = m_model->runAt(m_model->rowOfRun(id));
+        if (!run || QMessageBox::question(this, tr("Delete run"),
+                                          tr("Delete run %1 '%2' and its checkpoints?")
+                                              .arg(id)
+                                              .arg(QString::fromStdString(run->name))) != QMessageBox::Yes)
+            return;
+        try {
+            RunStore store(m_database.toStdString());
+            for (const std::string& path : store.delete_run(id)) {
+                std::error_code ignored;
+                std::filesystem::remove(path, ignored);
+            }
+            report(tr("Deleted run %1.").arg(id), false);
+        } catch (const std::exception& e) {
+            report(QString::fromUtf8(e.what()), true);
+        }
+        refresh();
+    });
+    connect(m_model, &RunsTableModel::renameRequested, this, [this](qint64 id, const QString& name) {
+        try {
+            RunStore(m_database.toStdString()).rename_run(id, name.toStdString());
+        } catch (const std::exception& e) {
+            report(QString::fromUtf8(e.what()), true);
+        }
+        refresh();
+    });
+    refresh();
+}
+
+long long RunsPage::selectedRun() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return 0;
+    const dora::RunRecord* run = m_model->runAt(m_proxy->mapToSource(rows.first()).row());
+    return run ? run->id : 0;
+}
+
+void RunsPage::refresh()
+{
+    try {
+        m_model->setRuns(RunStore(m_database.toStdString()).list_runs());
+    } catch (const std::exception& e) {
+        report(QString::fromUtf8(e.what()), true);
+    }
+    updateButtons();
+}
+
+void RunsPage::updateButtons()
+{
+    const dora::RunRecord* run = m_model->runAt(m_model->rowOfRun(selectedRun()));
+    const bool has = run != nullptr;
+    m_open->setEnabled(has);
+    m_delete->setEnabled(has && run->status != "running");
+    m_resume->setEnabled(has && (run->status == "interrupted" || run->status == "stopped"));
+    m_export_adapter->setEnabled(has && run->method != "full" && run->status != "running");
+    m_export_merged->setEnabled(has && run->status != "running");
+}
+
+void RunsPage::exportSelected(bool merged)
+{
+    const long long id = selectedRun();
+    const QString dir = QFileDialog::getExistingDirectory(this, merged ? tr("Export merged model to") : tr("Export adapter to"));
+    if (dir.isEmpty())
+        return;
+    try {
+        if (merged)
+            export_run_merged(m_database.toStdString(), id, dir.toStdString());
+        else
+            export_run_adapter(m_database.toStdString(), id, dir.toStdString());
+        report(tr("Exported run %1 to %2.").arg(id).arg(dir), false);
+    } catch (const std::exception& e) {
+        report(QString::fromUtf8(e.what()), true);
+    }
+}
+
+void RunsPage::report(const QString& text, bool error)
+{
+    m_status->setStyleSheet(error ? QStringLiteral("color: #b00020;") : QString());
+    m_status->setText(text);
+}
+
+}  // namespace dora::ui

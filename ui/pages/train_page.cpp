@@ -1,0 +1,248 @@
+#include "pages/train_page.h"
+
+#include "dora/run_store.h"
+#include "plots/decomposition_scatter.h"
+#include "plots/layer_change_plot.h"
+#include "plots/metric_plot.h"
+
+#include <QCheckBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSlider>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTime>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace dora::ui {
+namespace {
+
+QString duration(double seconds)
+{
+    const int s = static_cast<int>(std::lround(seconds));
+    return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QChar('0')).arg(s % 60, 2, 10, QChar('0'))
+                     : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
+}
+
+MetricPlot* metric_plot(const QString& title, const QString& y)
+{
+    auto* plot = new MetricPlot;
+    plot->setTitle(title);
+    plot->setAxisLabels(QObject::tr("step"), y);
+    return plot;
+}
+
+}  // namespace
+
+TrainPage::TrainPage(const QString& database_path, QWidget* parent)
+    : QWidget(parent), m_database(database_path), m_session(database_path)
+{
+    m_start = new QPushButton(tr("Start"));
+    m_start->setObjectName(QStringLiteral("startButton"));
+    m_start->setToolTip(tr("Train with the model, data, layers and options you chose."));
+    m_pause = new QPushButton(tr("Pause"));
+    m_pause->setCheckable(true);
+    m_stop = new QPushButton(tr("Stop"));
+    m_stop->setObjectName(QStringLiteral("stopButton"));
+    m_stop->setToolTip(tr("Stop after the current step; the run is kept and can be resumed."));
+    m_progress = new QProgressBar;
+    m_progress->setFormat(tr("step %v of %m"));
+    m_time = new QLabel;
+    m_smoothing = new QSlider(Qt::Horizontal);
+    m_smoothing->setRange(0, 99);
+    m_smoothing->setMaximumWidth(140);
+    m_smoothing->setToolTip(tr("Smooth the training loss (a moving average) to see the trend through the noise."));
+    m_log_scale = new QCheckBox(tr("Log scale"));
+
+    m_loss = metric_plot(tr("Loss"), tr("loss"));
+    m_loss->addSeries(QStringLiteral("train"), tr("training loss"));
+    m_loss->addSeries(QStringLiteral("eval"), tr("held-out loss"), /*markers=*/true);
+    m_rate = metric_plot(tr("Learning rate"), tr("learning rate"));
+    m_grad = metric_plot(tr("Gradient norm"), tr("norm before clipping"));
+    m_speed = metric_plot(tr("Throughput"), tr("tokens per second"));
+    m_layers = new LayerChangePlot;
+    m_scatter = new DecompositionScatter;
+    m_log = new QPlainTextEdit;
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(2000);
+    m_log->setPlaceholderText(tr("Messages about the run appear here."));
+
+    auto* controls = new QHBoxLayout;
+    for (QWidget* w : {static_cast<QWidget*>(m_start), static_cast<QWidget*>(m_pause), static_cast<QWidget*>(m_stop)})
+        controls->addWidget(w);
+    controls->addWidget(m_progress, 1);
+    controls->addWidget(m_time);
+    controls->addWidget(new QLabel(tr("Smoothing")));
+    controls->addWidget(m_smoothing);
+    controls->addWidget(m_log_scale);
+
+    auto* small = new QTabWidget;
+    small->addTab(m_rate, tr("Learning rate"));
+    small->addTab(m_grad, tr("Gradient norm"));
+    small->addTab(m_speed, tr("Throughput"));
+    small->addTab(m_log, tr("Log"));
+    auto* grid = new QGridLayout;
+    grid->addWidget(m_loss, 0, 0);
+    grid->addWidget(m_scatter, 0, 1);
+    grid->addWidget(m_layers, 1, 0);
+    grid->addWidget(small, 1, 1);
+    grid->setColumnStretch(0, 1);
+    grid->setColumnStretch(1, 1);
+    grid->setRowStretch(0, 1);
+    grid->setRowStretch(1, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addLayout(grid, 1);
+
+    connect(m_start, &QPushButton::clicked, this, &TrainPage::startRun);
+    connect(m_pause, &QPushButton::toggled, this, [this](bool paused) {
+        m_session.setPaused(paused);
+        m_pause->setText(paused ? tr("Resume") : tr("Pause"));
+        log(paused ? tr("Paused.") : tr("Resumed."));
+    });
+    connect(m_stop, &QPushButton::clicked, this, &TrainPage::stopRun);
+    connect(m_smoothing, &QSlider::valueChanged, this, [this](int v) { m_loss->setSmoothing(v / 100.0); });
+    connect(m_log_scale, &QCheckBox::toggled, this, [this](bool on) { m_loss->setLogScale(on); });
+
+    connect(&m_session, &TrainingSession::runCreated, this,
+            [this](qint64 id, int total, int start, const QString& description) {
+                m_total_steps = total;
+                m_start_step = start;
+                m_progress->setRange(0, total);
+                m_progress->setValue(start);
+                log(tr("Run %1 started: %2").arg(id).arg(description));
+            });
+    connect(&m_session, &TrainingSession::metricsArrived, this, &TrainPage::append);
+    connect(&m_session, &TrainingSession::message, this, &TrainPage::log);
+    connect(&m_session, &TrainingSession::finished, this,
+            [this](qint64 id, const QString& status, const QString& message, double final_loss) {
+                setRunning(false);
+                log(message.isEmpty() ? tr("Run %1 %2; held-out loss %3.").arg(id).arg(status).arg(final_loss, 0, 'f', 4)
+                                      : tr("Run %1 %2: %3").arg(id).arg(status, message));
+                Q_EMIT runFinished(id, status);
+            });
+    setRunning(false);
+}
+
+void TrainPage::setRunning(bool running)
+{
+    m_start->setEnabled(!running);
+    m_pause->setEnabled(running);
+    m_stop->setEnabled(running);
+    if (!running) {
+        m_pause->setChecked(false);
+        m_time->clear();
+    }
+}
+
+void TrainPage::clearPlots()
+{
+    for (MetricPlot* plot : {m_loss, m_rate, m_grad, m_speed})
+        plot->clear();
+    m_layers->clear();
+    m_scatter->clear();
+}
+
+void TrainPage::startRun()
+{
+    const std::optional<RunConfig> config = m_config_source ? m_config_source() : std::nullopt;
+    if (!config)
+        return;
+    clearPlots();
+    m_clock.start();
+    setRunning(true);
+    m_session.start(*config);
+}
+
+void TrainPage::resumeRun(long long run_id)
+{
+    showStoredRun(run_id);
+    m_clock.start();
+    setRunning(true);
+    m_session.resume(run_id);
+}
+
+void TrainPage::stopRun()
+{
+    m_session.stop();
+    log(tr("Stopping after the current step…"));
+}
+
+void TrainPage::append(const MetricsChunk& chunk)
+{
+    QVector<double> steps, loss, rate, grad, speed;
+    for (const StepMetrics& m : chunk.steps) {
+        steps.push_back(m.step);
+        loss.push_back(m.loss);
+        rate.push_back(m.learning_rate);
+        grad.push_back(m.grad_norm);
+        speed.push_back(m.tokens_per_second);
+    }
+    m_loss->appendPoints(QStringLiteral("train"), steps, loss);
+    m_rate->appendPoints(QStringLiteral("lr"), steps, rate);
+    m_grad->appendPoints(QStringLiteral("grad"), steps, grad);
+    m_speed->appendPoints(QStringLiteral("speed"), steps, speed);
+    QVector<double> eval_steps, eval_loss;
+    for (const EvalResult& e : chunk.evals) {
+        eval_steps.push_back(e.step);
+        eval_loss.push_back(e.loss);
+    }
+    m_loss->appendPoints(QStringLiteral("eval"), eval_steps, eval_loss);
+    for (const LayerStats& s : chunk.layer_stats) {
+        QStringList names;
+        QVector<double> dm, dd;
+        for (const LayerStat& l : s.layers) {
+            names << QString::fromStdString(l.layer);
+            dm << l.delta_magnitude;
+            dd << l.delta_direction;
+        }
+        m_layers->appendLayerStats(s.step, names, dm, dd);
+        m_scatter->appendLayerStats(s.step, names, dm, dd);
+    }
+    if (!chunk.steps.empty()) {
+        const int step = chunk.steps.back().step;
+        m_progress->setValue(step);
+        if (!m_session.isRunning())
+            return;
+        const double elapsed = m_clock.elapsed() / 1000.0;
+        const int done = step - m_start_step;
+        const double remaining = done > 0 ? elapsed / done * (m_total_steps - step) : 0;
+        m_time->setText(tr("%1 elapsed · %2 left").arg(duration(elapsed), duration(remaining)));
+    }
+}
+
+void TrainPage::showStoredRun(long long run_id)
+{
+    clearPlots();
+    try {
+        const RunStore store(m_database.toStdString());
+        const auto record = store.find_run(run_id);
+        if (!record)
+            return;
+        MetricsChunk chunk;
+        chunk.steps = store.step_metrics(run_id);
+        chunk.evals = store.eval_results(run_id);
+        chunk.layer_stats = store.layer_stats(run_id);
+        m_total_steps = record->total_steps;
+        m_progress->setRange(0, record->total_steps);
+        m_progress->setValue(record->steps_done);
+        append(chunk);
+        log(tr("Showing run %1 '%2' (%3).").arg(run_id).arg(QString::fromStdString(record->name),
+                                                           QString::fromStdString(record->status)));
+    } catch (const std::exception& e) {
+        log(tr("Could not read run %1: %2").arg(run_id).arg(QString::fromUtf8(e.what())));
+    }
+}
+
+void TrainPage::log(const QString& text)
+{
+    m_log->appendPlainText(QTime::currentTime().toString(QStringLiteral("HH:mm:ss  ")) + text);
+}
+
+}  // namespace dora::ui

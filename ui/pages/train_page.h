@@ -1,0 +1,78 @@
+// Training and watching: Start, Pause/Resume, Stop; progress with elapsed and remaining time; live
+// plots of the losses, learning rate, gradient norm and throughput, per-layer ΔM/ΔD, and the
+// ΔD-versus-ΔM scatter with its correlation; a log of messages. Also shows a stored run again.
+#pragma once
+
+#include "dora/run_config.h"
+#include "training/training_session.h"
+
+#include <QElapsedTimer>
+#include <QWidget>
+
+#include <functional>
+#include <optional>
+
+class QCheckBox;
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+
+namespace dora::ui {
+
+class DecompositionScatter;
+class LayerChangePlot;
+class MetricPlot;
+
+class TrainPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainPage(const QString& database_path, QWidget* parent = nullptr);
+
+    // Called on Start: the run to train, or nothing when the other pages found a problem.
+    void setConfigSource(std::function<std::optional<RunConfig>()> source) { m_config_source = std::move(source); }
+    TrainingSession& session() { return m_session; }
+    bool isTraining() const { return m_session.isRunning(); }
+
+    void startRun();
+    void resumeRun(long long run_id);
+    void stopRun();
+    // Draws a stored run's metrics from the database (a finished, stopped or interrupted run).
+    void showStoredRun(long long run_id);
+
+    MetricPlot* lossPlot() const { return m_loss; }
+    DecompositionScatter* scatter() const { return m_scatter; }
+    LayerChangePlot* layerPlot() const { return m_layers; }
+
+Q_SIGNALS:
+    void runFinished(qint64 run_id, const QString& status);
+
+private:
+    void clearPlots();
+    void setRunning(bool running);
+    void append(const MetricsChunk& chunk);
+    void log(const QString& text);
+
+    QString m_database;
+    TrainingSession m_session;
+    std::function<std::optional<RunConfig>()> m_config_source;
+    QPushButton* m_start;
+    QPushButton* m_pause;
+    QPushButton* m_stop;
+    QProgressBar* m_progress;
+    QLabel* m_time;
+    QSlider* m_smoothing;
+    QCheckBox* m_log_scale;
+    MetricPlot* m_loss;
+    MetricPlot* m_rate;
+    MetricPlot* m_grad;
+    MetricPlot* m_speed;
+    LayerChangePlot* m_layers;
+    DecompositionScatter* m_scatter;
+    QPlainTextEdit* m_log;
+    QElapsedTimer m_clock;
+    int m_total_steps = 0, m_start_step = 0;
+};
+
+}  // namespace dora::ui

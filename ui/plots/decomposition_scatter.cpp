@@ -1,0 +1,190 @@
+// DecompositionScatter: ΔD against ΔM per layer and step, with correlations and fit (see header).
+#include "plots/decomposition_scatter.h"
+
+#include "plots/live_series.h"
+
+#include <qcustomplot.h>
+
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace dora::ui {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+const QColor kEarly(189, 215, 238);  // light blue: first logged step
+const QColor kLate(8, 48, 107);      // dark blue: latest step
+
+QColor blend(double t)
+{
+    return QColor::fromRgbF(kEarly.redF() + t * (kLate.redF() - kEarly.redF()),
+                            kEarly.greenF() + t * (kLate.greenF() - kEarly.greenF()),
+                            kEarly.blueF() + t * (kLate.blueF() - kEarly.blueF()));
+}
+
+QString formatR(double r)
+{
+    return std::isfinite(r) ? QString::asprintf("%+.2f", r) : QStringLiteral("—");
+}
+
+}  // namespace
+
+DecompositionScatter::DecompositionScatter(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_plot);
+    setMinimumSize(260, 200);
+
+    // Rows: title, statistics line, then axes with the step colour bar beside them. The text sits
+    // outside the axes so it never hides a point.
+    QCPLayoutGrid* grid = m_plot->plotLayout();
+    grid->insertRow(0);
+    grid->addElement(0, 0, new QCPTextElement(m_plot, tr("Magnitude vs direction change per layer"),
+                                              QFont(font().family(), font().pointSize() + 1, QFont::Bold)));
+    grid->insertRow(1);
+    m_stats = new QCPTextElement(m_plot, QString(), font());
+    grid->addElement(1, 0, m_stats);
+
+    m_colorScale = new QCPColorScale(m_plot);
+    grid->addElement(2, 1, m_colorScale);
+    m_colorScale->setLabel(tr("step"));
+    m_colorScale->setBarWidth(10);
+    QCPColorGradient gradient;
+    gradient.clearColorStops();
+    gradient.setColorStopAt(0, kEarly);
+    gradient.setColorStopAt(1, kLate);
+    m_colorScale->setGradient(gradient);
+    auto* margins = new QCPMarginGroup(m_plot);  // keeps the colour bar as tall as the axes
+    m_plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    m_colorScale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+
+    m_plot->xAxis->setLabel(tr("ΔD: direction change (mean 1 − cos per row)"));
+    m_plot->yAxis->setLabel(tr("ΔM: magnitude change (mean |‖W‖ − ‖W₀‖| per row)"));
+    m_plot->legend->setVisible(false);  // one graph per step: the colour bar is the legend
+
+    m_fit = new QCPItemLine(m_plot);
+    m_fit->setPen(QPen(QColor(213, 94, 0), 1.5, Qt::DashLine));
+    clear();
+}
+
+DecompositionScatter::StepPoints& DecompositionScatter::pointsFor(int step)
+{
+    // A resumed run may report a step again; its points join the same checkpoint.
+    for (StepPoints& s : m_steps)
+        if (s.step == step)
+            return s;
+    StepPoints s;
+    s.step = step;
+    s.graph = m_plot->addGraph();
+    s.graph->setLineStyle(QCPGraph::lsNone);
+    m_steps.append(s);
+    return m_steps.back();
+}
+
+void DecompositionScatter::appendLayerStats(int step, const QStringList& names, const QVector<double>& delta_m,
+                                            const QVector<double>& delta_d)
+{
+    const qsizetype n = std::min({names.size(), delta_m.size(), delta_d.size()});
+    if (step == 0 || n == 0)
+        return;
+    StepPoints& s = pointsFor(step);
+    QVector<double> d, m;
+    for (qsizetype i = 0; i < n; ++i) {
+        if (!std::isfinite(delta_m[i]) || !std::isfinite(delta_d[i]))
+            continue;  // a diverged layer must not turn every statistic into NaN
+        d.append(delta_d[i]);
+        m.append(delta_m[i]);
+    }
+    s.d.append(d);
+    s.m.append(m);
+    s.graph->addData(d, m);  // this step's points only; they are sorted by ΔD here
+    m_allD.append(d);
+    m_allM.append(m);
+    updateStatistics();
+    updateColors();
+    updateRanges();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void DecompositionScatter::updateStatistics()
+{
+    m_r = pearson(m_allD, m_allM);
+    double sum = 0;
+    int count = 0;
+    for (const StepPoints& s : m_steps) {
+        const double r = pearson(s.d, s.m);  // NaN with fewer than 3 layers or no spread: skipped
+        if (std::isfinite(r)) {
+            sum += r;
+            ++count;
+        }
+    }
+    m_rWithin = count > 0 ? sum / count : kNaN;
+    m_slope = least_squares_slope(m_allD, m_allM);
+    m_intercept = kNaN;
+    if (std::isfinite(m_slope)) {
+        double md = 0, mm = 0;
+        for (int i = 0; i < m_allD.size(); ++i) {
+            md += m_allD[i];
+            mm += m_allM[i];
+        }
+        m_intercept = mm / m_allD.size() - m_slope * md / m_allD.size();
+    }
+    m_stats->setText(tr("r (all points) = %1    mean r within a step = %2    dashed: least-squares fit")
+                         .arg(formatR(m_r), formatR(m_rWithin)));
+}
+
+void DecompositionScatter::updateColors()
+{
+    int first = std::numeric_limits<int>::max(), last = std::numeric_limits<int>::min();
+    for (const StepPoints& s : m_steps) {
+        first = std::min(first, s.step);
+        last = std::max(last, s.step);
+    }
+    for (const StepPoints& s : m_steps) {
+        const double t = last > first ? double(s.step - first) / (last - first) : 1.0;
+        const QColor c = blend(t);
+        s.graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QPen(c.darker(115)), QBrush(c), 6));
+    }
+    m_colorScale->setDataRange(QCPRange(first, last > first ? last : first + 1));
+}
+
+void DecompositionScatter::updateRanges()
+{
+    if (m_allD.isEmpty())
+        return;
+    const auto [dLo, dHi] = std::minmax_element(m_allD.cbegin(), m_allD.cend());
+    const auto [mLo, mHi] = std::minmax_element(m_allM.cbegin(), m_allM.cend());
+    // Changes are ≥ 0: keep the origin in view, as in the paper, so slopes read honestly.
+    const double xHi = *dHi > 0 ? *dHi : 1, yHi = *mHi > 0 ? *mHi : 1;
+    const double xLo = std::min(0.0, *dLo), yLo = std::min(0.0, *mLo);
+    m_plot->xAxis->setRange(xLo, xHi + 0.06 * (xHi - xLo));
+    m_plot->yAxis->setRange(yLo, yHi + 0.06 * (yHi - yLo));
+
+    m_fit->setVisible(std::isfinite(m_slope));
+    if (std::isfinite(m_slope)) {
+        m_fit->start->setCoords(*dLo, m_intercept + m_slope * *dLo);
+        m_fit->end->setCoords(*dHi, m_intercept + m_slope * *dHi);
+    }
+}
+
+void DecompositionScatter::clear()
+{
+    m_plot->clearGraphs();
+    m_steps.clear();
+    m_allD.clear();
+    m_allM.clear();
+    m_r = m_rWithin = m_slope = m_intercept = kNaN;
+    m_fit->setVisible(false);
+    m_colorScale->setDataRange(QCPRange(0, 1));
+    m_plot->xAxis->setRange(0, 1);
+    m_plot->yAxis->setRange(0, 1);
+    updateStatistics();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+}  // namespace dora::ui
