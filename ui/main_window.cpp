@@ -9,7 +9,10 @@
 #include "pages/train_page.h"
 
 #include <QCloseEvent>
+#include <QFileDialog>
 #include <QFileInfo>
+#include <QMenuBar>
+#include <QSettings>
 #include <QHBoxLayout>
 #include <QListWidget>
 #include <QMessageBox>
@@ -42,6 +45,17 @@ MainWindow::MainWindow(const QString& database_path, QWidget* parent) : QMainWin
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
     statusBar()->showMessage(tr("Runs are kept in %1").arg(database_path));
+    QMenu* settings = menuBar()->addMenu(tr("&Settings"));
+    settings->addAction(tr("Database location…"), this, [this, database_path] {
+        const QString chosen = QFileDialog::getSaveFileName(this, tr("Keep runs in"), database_path,
+                                                            tr("Run databases (*.sqlite);;All files (*)"),
+                                                            nullptr, QFileDialog::DontConfirmOverwrite);
+        if (chosen.isEmpty())
+            return;
+        QSettings().setValue(QStringLiteral("databasePath"), chosen);
+        QMessageBox::information(this, tr("Database location"),
+                                 tr("DoRA Studio will keep runs in %1 from its next start.").arg(chosen));
+    });
 
     connect(m_steps, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     connect(m_model, &ModelPage::modelChosen, this, &MainWindow::onModelChosen);
