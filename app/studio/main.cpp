@@ -1,6 +1,8 @@
-// dora-studio: the desktop application. `dora-studio [--db FILE]`; without --db the database chosen
-// in Settings, or the default one in the application-data folder.
+// dora-studio: the desktop application. `dora-studio [--db FILE] [--demo NAME [--screenshots DIR]
+// [--quit-when-done]]`; without --db the database chosen in Settings, or the default one in the
+// application-data folder.
 #include "default_paths.h"
+#include "demo_driver.h"
 #include "main_window.h"
 #include "omp_wait_policy.h"
 
@@ -21,6 +23,15 @@ int main(int argc, char** argv)
     const QCommandLineOption db(QStringLiteral("db"), QApplication::translate("main", "The run database to use."),
                                 QStringLiteral("FILE"));
     parser.addOption(db);
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QApplication::translate("main", "Run a built-in demo through the window (demo-mlp, demo-gpt)."),
+                                  QStringLiteral("NAME"));
+    const QCommandLineOption screenshots(QStringLiteral("screenshots"),
+                                         QApplication::translate("main", "With --demo: save a PNG of each page here."),
+                                         QStringLiteral("DIR"));
+    const QCommandLineOption quit(QStringLiteral("quit-when-done"),
+                                  QApplication::translate("main", "With --demo: quit when the run ends."));
+    parser.addOptions({demo, screenshots, quit});
     parser.process(app);
 
     QString database = parser.value(db);
@@ -30,5 +41,9 @@ int main(int argc, char** argv)
         database = QString::fromStdString(dora::app::default_database_path());
     dora::ui::MainWindow window(database);
     window.show();
+    if (parser.isSet(demo)) {
+        auto* driver = new dora::ui::DemoDriver(window, parser.value(demo), parser.value(screenshots), parser.isSet(quit));
+        driver->start();
+    }
     return QApplication::exec();
 }

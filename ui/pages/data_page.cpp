@@ -37,6 +37,7 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent)
     m_eval_fraction->setSingleStep(0.05);
     m_eval_fraction->setToolTip(tr("The share of samples kept aside to measure the held-out loss, never trained on."));
     auto* show_preview = new QPushButton(tr("Preview"));
+    show_preview->setObjectName(QStringLiteral("previewButton"));
     m_preview = new QTextBrowser;
     m_preview->setPlaceholderText(tr("The first samples appear here, as the model will see them."));
 
