@@ -6,6 +6,7 @@
 
 #include "dora/data_preview.h"
 #include "dora/error.h"
+#include "dora/system_check.h"
 #include "dora/training.h"
 #include "io/safetensors.h"
 #include "adapters/targets.h"
@@ -310,6 +311,15 @@ private Q_SLOTS:
 
         c.data.format = "text";
         QVERIFY_THROWS_EXCEPTION(dora::Error, dora::Trainer{c});  // the MLP reads tables only
+    }
+
+    // The install script brings OpenBLAS; the reference BLAS would make every run ~30x slower.
+    void blasCheckFindsAnOptimisedLibrary()
+    {
+        const dora::BlasCheck check = dora::check_blas();
+        QVERIFY(check.gflops > 0);
+        QVERIFY2(!check.slow, check.advice.c_str());
+        QVERIFY(check.advice.empty());
     }
 
     void stopIsHonouredWithinAStep()

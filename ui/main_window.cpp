@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "dora/system_check.h"
 #include "models/layer_picker.h"
 #include "models/layer_selection_model.h"
 #include "pages/data_page.h"
@@ -46,6 +47,14 @@ MainWindow::MainWindow(const QString& database_path, QWidget* parent) : QMainWin
     setCentralWidget(central);
     statusBar()->showMessage(tr("Runs are kept in %1").arg(database_path));
     QMenu* settings = menuBar()->addMenu(tr("&Settings"));
+    settings->addAction(tr("Check the maths library"), this, [this] {
+        const BlasCheck check = check_blas();
+        QMessageBox::information(this, tr("Maths library"),
+                                 check.slow ? QString::fromStdString(check.advice)
+                                            : tr("Matrix products run at %1 GFLOP/s (%2): fine.")
+                                                  .arg(check.gflops, 0, 'f', 0)
+                                                  .arg(QString::fromStdString(check.library)));
+    });
     settings->addAction(tr("Database location…"), this, [this, database_path] {
         const QString chosen = QFileDialog::getSaveFileName(this, tr("Keep runs in"), database_path,
                                                             tr("Run databases (*.sqlite);;All files (*)"),
@@ -80,6 +89,10 @@ MainWindow::MainWindow(const QString& database_path, QWidget* parent) : QMainWin
         showPage(TrainStep);
         m_train->resumeRun(id);
     });
+
+    // A reference BLAS makes every run ~30x slower: say so at once, with the package that fixes it.
+    if (const BlasCheck check = check_blas(); check.slow)
+        statusBar()->showMessage(QString::fromStdString(check.advice));
 
     // Ready for a demo in two clicks: the first demo is chosen; Train, then Start.
     m_model->choose(QStringLiteral("demo-gpt"));

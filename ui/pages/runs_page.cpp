@@ -4,7 +4,9 @@
 #include "dora/run_store.h"
 #include "models/runs_table_model.h"
 
+#include <QFile>
 #include <QFileDialog>
+#include <QTextStream>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -15,6 +17,8 @@
 #include <QVBoxLayout>
 
 #include <filesystem>
+#include <map>
+#include <stdexcept>
 
 namespace dora::ui {
 
@@ -41,11 +45,14 @@ RunsPage::RunsPage(const QString& database_path, QWidget* parent) : QWidget(pare
     m_export_adapter->setToolTip(tr("A PEFT adapter folder, which Python's peft library and other tools load."));
     m_export_merged = new QPushButton(tr("Export merged model…"));
     m_export_merged->setToolTip(tr("The base model with the adapter folded in: runs at the base model's speed."));
+    m_export_csv = new QPushButton(tr("Export metrics…"));
+    m_export_csv->setToolTip(tr("Every step's loss, learning rate, gradient norm and throughput, and the held-out "
+                                "losses, as a CSV file for a spreadsheet."));
     m_status = new QLabel;
     m_status->setWordWrap(true);
 
     auto* buttons = new QHBoxLayout;
-    for (QPushButton* b : {m_open, m_resume, m_export_adapter, m_export_merged, m_delete})
+    for (QPushButton* b : {m_open, m_resume, m_export_adapter, m_export_merged, m_export_csv, m_delete})
         buttons->addWidget(b);
     buttons->addStretch();
     auto* layout = new QVBoxLayout(this);
@@ -62,6 +69,7 @@ RunsPage::RunsPage(const QString& database_path, QWidget* parent) : QWidget(pare
     connect(m_resume, &QPushButton::clicked, this, [this] { Q_EMIT resumeRequested(selectedRun()); });
     connect(m_export_adapter, &QPushButton::clicked, this, [this] { exportSelected(false); });
     connect(m_export_merged, &QPushButton::clicked, this, [this] { exportSelected(true); });
+    connect(m_export_csv, &QPushButton::clicked, this, &RunsPage::exportMetricsCsv);
     connect(m_delete, &QPushButton::clicked, this, [this] {
         const long long id = selectedRun();
         const dora::RunRecord* run = m_model->runAt(m_model->rowOfRun(id));
@@ -121,6 +129,7 @@ void RunsPage::updateButtons()
     m_resume->setEnabled(has && (run->status == "interrupted" || run->status == "stopped"));
     m_export_adapter->setEnabled(has && run->method != "full" && run->status != "running");
     m_export_merged->setEnabled(has && run->status != "running");
+    m_export_csv->setEnabled(has);
 }
 
 void RunsPage::exportSelected(bool merged)
@@ -135,6 +144,39 @@ void RunsPage::exportSelected(bool merged)
         else
             export_run_adapter(m_database.toStdString(), id, dir.toStdString());
         report(tr("Exported run %1 to %2.").arg(id).arg(dir), false);
+    } catch (const std::exception& e) {
+        report(QString::fromUtf8(e.what()), true);
+    }
+}
+
+void RunsPage::exportMetricsCsv()
+{
+    const long long id = selectedRun();
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"), QStringLiteral("run-%1.csv").arg(id),
+                                                      tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    try {
+        const RunStore store(m_database.toStdString());
+        std::map<int, double> held_out;
+        for (const EvalResult& e : store.eval_results(id))
+            held_out[e.step] = e.loss;
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text))
+            throw std::runtime_error(tr("cannot write %1: %2").arg(path, file.errorString()).toStdString());
+        QTextStream out(&file);
+        out << "step,loss,learning_rate,grad_norm,samples_per_second,tokens_per_second,seconds,held_out_loss\n";
+        for (const StepMetrics& m : store.step_metrics(id)) {
+            out << m.step << ',' << m.loss << ',' << m.learning_rate << ',' << m.grad_norm << ','
+                << m.samples_per_second << ',' << m.tokens_per_second << ',' << m.seconds << ',';
+            if (auto it = held_out.find(m.step); it != held_out.end())
+                out << it->second;
+            out << '\n';
+        }
+        out.flush();
+        if (file.error() != QFile::NoError)
+            throw std::runtime_error(tr("cannot write %1: %2").arg(path, file.errorString()).toStdString());
+        report(tr("Exported the metrics of run %1 to %2.").arg(id).arg(path), false);
     } catch (const std::exception& e) {
         report(QString::fromUtf8(e.what()), true);
     }

@@ -1,6 +1,6 @@
 // The run history from the database: every run with its method, model, status, date and final
 // held-out loss; rename in place, delete, open a run's plots again, resume an interrupted or stopped
-// run, and export its adapter or merged model.
+// run, and export its adapter, its merged model or its metrics as CSV.
 #pragma once
 
 #include <QWidget>
@@ -30,6 +30,7 @@ Q_SIGNALS:
 private:
     void updateButtons();
     void exportSelected(bool merged);
+    void exportMetricsCsv();
     void report(const QString& text, bool error);
 
     QString m_database;
@@ -41,6 +42,7 @@ private:
     QPushButton* m_delete;
     QPushButton* m_export_adapter;
     QPushButton* m_export_merged;
+    QPushButton* m_export_csv;
     QLabel* m_status;
 };
 

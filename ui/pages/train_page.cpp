@@ -6,6 +6,10 @@
 #include "plots/metric_plot.h"
 
 #include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <qcustomplot.h>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -59,6 +63,13 @@ TrainPage::TrainPage(const QString& database_path, QWidget* parent)
     m_smoothing->setMaximumWidth(140);
     m_smoothing->setToolTip(tr("Smooth the training loss (a moving average) to see the trend through the noise."));
     m_log_scale = new QCheckBox(tr("Log scale"));
+    m_layer_mode = new QComboBox;
+    m_layer_mode->addItem(tr("Per layer: magnitude change ΔM"));
+    m_layer_mode->addItem(tr("Per layer: direction change ΔD"));
+    m_layer_mode->setToolTip(tr("Magnitude: how much each neuron's strength changed. Direction: how much the "
+                                "way its weights point turned."));
+    m_save = new QPushButton(tr("Save plots…"));
+    m_save->setToolTip(tr("Save every plot as PNG and PDF into a folder."));
 
     m_loss = metric_plot(tr("Loss"), tr("loss"));
     m_loss->addSeries(QStringLiteral("train"), tr("training loss"));
@@ -81,6 +92,8 @@ TrainPage::TrainPage(const QString& database_path, QWidget* parent)
     controls->addWidget(new QLabel(tr("Smoothing")));
     controls->addWidget(m_smoothing);
     controls->addWidget(m_log_scale);
+    controls->addWidget(m_layer_mode);
+    controls->addWidget(m_save);
 
     auto* small = new QTabWidget;
     small->addTab(m_rate, tr("Learning rate"));
@@ -109,6 +122,10 @@ TrainPage::TrainPage(const QString& database_path, QWidget* parent)
     connect(m_stop, &QPushButton::clicked, this, &TrainPage::stopRun);
     connect(m_smoothing, &QSlider::valueChanged, this, [this](int v) { m_loss->setSmoothing(v / 100.0); });
     connect(m_log_scale, &QCheckBox::toggled, this, [this](bool on) { m_loss->setLogScale(on); });
+    connect(m_layer_mode, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_layers->setMode(index == 0 ? LayerChangePlot::Mode::Magnitude : LayerChangePlot::Mode::Direction);
+    });
+    connect(m_save, &QPushButton::clicked, this, &TrainPage::savePlots);
 
     connect(&m_session, &TrainingSession::runCreated, this,
             [this](qint64 id, int total, int start, const QString& description) {
@@ -238,6 +255,25 @@ void TrainPage::showStoredRun(long long run_id)
     } catch (const std::exception& e) {
         log(tr("Could not read run %1: %2").arg(run_id).arg(QString::fromUtf8(e.what())));
     }
+}
+
+void TrainPage::savePlots()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Save the plots into"));
+    if (dir.isEmpty())
+        return;
+    QString error;
+    const std::pair<MetricPlot*, const char*> metrics[] = {
+        {m_loss, "loss"}, {m_rate, "learning-rate"}, {m_grad, "gradient-norm"}, {m_speed, "throughput"}};
+    for (const auto& [plot, name] : metrics)
+        for (const char* ext : {".png", ".pdf"})
+            if (!plot->savePlot(QDir(dir).filePath(name + QString(ext)), &error))
+                log(error);
+    m_layers->customPlot()->savePng(QDir(dir).filePath("layer-change.png"), 0, 0, 2.0);
+    m_layers->customPlot()->savePdf(QDir(dir).filePath("layer-change.pdf"));
+    m_scatter->customPlot()->savePng(QDir(dir).filePath("magnitude-vs-direction.png"), 0, 0, 2.0);
+    m_scatter->customPlot()->savePdf(QDir(dir).filePath("magnitude-vs-direction.pdf"));
+    log(tr("Saved the plots in %1.").arg(dir));
 }
 
 void TrainPage::log(const QString& text)

@@ -13,6 +13,7 @@
 #include <optional>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
@@ -53,6 +54,7 @@ private:
     void setRunning(bool running);
     void append(const MetricsChunk& chunk);
     void log(const QString& text);
+    void savePlots();
 
     QString m_database;
     TrainingSession m_session;
@@ -64,6 +66,8 @@ private:
     QLabel* m_time;
     QSlider* m_smoothing;
     QCheckBox* m_log_scale;
+    QComboBox* m_layer_mode;
+    QPushButton* m_save;
     MetricPlot* m_loss;
     MetricPlot* m_rate;
     MetricPlot* m_grad;
