@@ -132,8 +132,14 @@ private Q_SLOTS:
         QVERIFY(image.width() >= 800);
         QVERIFY(plot.savePlot(dir.filePath(QStringLiteral("loss.pdf"))));
         QVERIFY(QFileInfo(dir.filePath(QStringLiteral("loss.pdf"))).size() > 0);
-        QVERIFY(!plot.savePlot(dir.filePath(QStringLiteral("loss.svg")), &error));  // no Qt Svg linked
-        QVERIFY(error.contains(QStringLiteral(".png")));
+        const QString svg = dir.filePath(QStringLiteral("loss.svg"));
+        QVERIFY2(plot.savePlot(svg, &error), qPrintable(error));
+        QFile svg_file(svg);
+        QVERIFY(svg_file.open(QIODevice::ReadOnly));
+        const QByteArray svg_text = svg_file.readAll();
+        QVERIFY(svg_text.contains("<svg") && svg_text.contains("Loss"));  // a vector drawing with its title
+        QVERIFY(!plot.savePlot(dir.filePath(QStringLiteral("loss.bmp")), &error));
+        QVERIFY(error.contains(QStringLiteral(".svg")));
     }
 
     void layerNamesAreShortened()

@@ -4,6 +4,7 @@
 #include "plots/decomposition_scatter.h"
 #include "plots/layer_change_plot.h"
 #include "plots/metric_plot.h"
+#include "plots/plot_export.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -69,7 +70,7 @@ TrainPage::TrainPage(const QString& database_path, QWidget* parent)
     m_layer_mode->setToolTip(tr("Magnitude: how much each neuron's strength changed. Direction: how much the "
                                 "way its weights point turned."));
     m_save = new QPushButton(tr("Save plots…"));
-    m_save->setToolTip(tr("Save every plot as PNG and PDF into a folder."));
+    m_save->setToolTip(tr("Save every plot as PNG, PDF and SVG into a folder."));
 
     m_loss = metric_plot(tr("Loss"), tr("loss"));
     m_loss->addSeries(QStringLiteral("train"), tr("training loss"));
@@ -265,14 +266,15 @@ void TrainPage::savePlots()
     QString error;
     const std::pair<MetricPlot*, const char*> metrics[] = {
         {m_loss, "loss"}, {m_rate, "learning-rate"}, {m_grad, "gradient-norm"}, {m_speed, "throughput"}};
-    for (const auto& [plot, name] : metrics)
-        for (const char* ext : {".png", ".pdf"})
+    for (const char* ext : {".png", ".pdf", ".svg"}) {
+        for (const auto& [plot, name] : metrics)
             if (!plot->savePlot(QDir(dir).filePath(name + QString(ext)), &error))
                 log(error);
-    m_layers->customPlot()->savePng(QDir(dir).filePath("layer-change.png"), 0, 0, 2.0);
-    m_layers->customPlot()->savePdf(QDir(dir).filePath("layer-change.pdf"));
-    m_scatter->customPlot()->savePng(QDir(dir).filePath("magnitude-vs-direction.png"), 0, 0, 2.0);
-    m_scatter->customPlot()->savePdf(QDir(dir).filePath("magnitude-vs-direction.pdf"));
+        for (const auto& [plot, name] : {std::pair<QCustomPlot*, QString>{m_layers->customPlot(), "layer-change"},
+                                         {m_scatter->customPlot(), "magnitude-vs-direction"}})
+            if (!save_plot(plot, QDir(dir).filePath(name + ext), 0, 0, &error))
+                log(error);
+    }
     log(tr("Saved the plots in %1.").arg(dir));
 }
 

@@ -1,6 +1,8 @@
 // MetricPlot: a QCustomPlot fed from a LiveSeriesBuffer on a ~15 Hz timer (see metric_plot.h).
 #include "plots/metric_plot.h"
 
+#include "plots/plot_export.h"
+
 #include <qcustomplot.h>
 
 #include <QFileInfo>
@@ -222,24 +224,7 @@ bool MetricPlot::savePlot(const QString& path, QString* error)
 {
     flush();  // include points still waiting for the next frame
     // A plot that was never shown has no useful size; export at a size that reads well on a slide.
-    const int w = isVisible() ? width() : 800;
-    const int h = isVisible() ? height() : 500;
-    const QString ext = QFileInfo(path).suffix().toLower();
-    bool ok = false;
-    if (ext == QLatin1String("png"))
-        ok = m_plot->savePng(path, w, h, 2.0);  // 2× so it stays sharp in documents
-    else if (ext == QLatin1String("jpg") || ext == QLatin1String("jpeg"))
-        ok = m_plot->saveJpg(path, w, h, 2.0);
-    else if (ext == QLatin1String("pdf"))
-        ok = m_plot->savePdf(path, w, h);
-    else {
-        if (error)
-            *error = tr("Cannot save the plot as “%1”: choose a file name ending in .png, .jpg or .pdf.").arg(path);
-        return false;
-    }
-    if (!ok && error)
-        *error = tr("Could not write the plot to “%1”: check that the folder exists and is writable.").arg(path);
-    return ok;
+    return save_plot(m_plot, path, isVisible() ? width() : 800, isVisible() ? height() : 500, error);
 }
 
 }  // namespace dora::ui

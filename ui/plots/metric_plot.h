@@ -42,8 +42,8 @@ public:
 
     void clear();  // drops the points, keeps the series
 
-    // PNG, JPEG or PDF by extension (SVG would need Qt Svg, which the app does not link). On failure
-    // returns false and, if `error` is given, a sentence a person can act on.
+    // PNG, JPEG, PDF or SVG by extension (plot_export.h). On failure returns false and, if `error` is
+    // given, a sentence a person can act on.
     bool savePlot(const QString& path, QString* error = nullptr);
 
     // Drawn points of a series, and the plot itself, for tests and for the page's own tweaks.
