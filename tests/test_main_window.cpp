@@ -4,7 +4,9 @@
 #include <QtTest/QtTest>
 
 #include <QListWidget>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTableView>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
@@ -86,6 +88,14 @@ private slots:
         window.showPage(MainWindow::RunsStep);
         QCOMPARE(window.runsPage()->model()->rowCount(), 1);
         QCOMPARE(window.runsPage()->model()->runAt(0)->id, id);
+        auto* table = window.runsPage()->findChild<QTableView*>();
+        table->selectRow(0);
+        QCOMPARE(window.runsPage()->selectedRun(), id);
+        window.runsPage()->findChild<QPlainTextEdit*>()->setPlainText("rank 2 was enough");
+        auto* save = window.runsPage()->findChild<QPushButton*>("saveNotesButton");
+        QVERIFY(save && save->isEnabled());
+        QTest::mouseClick(save, Qt::LeftButton);
+        QCOMPARE(dora::RunStore(db.toStdString()).find_run(id)->notes, std::string("rank 2 was enough"));
         shoot("6-runs");
     }
 };

@@ -11,6 +11,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -50,6 +51,11 @@ RunsPage::RunsPage(const QString& database_path, QWidget* parent) : QWidget(pare
                                 "losses, as a CSV file for a spreadsheet."));
     m_status = new QLabel;
     m_status->setWordWrap(true);
+    m_notes = new QPlainTextEdit;
+    m_notes->setPlaceholderText(tr("Notes about the selected run: what you tried, what you saw."));
+    m_notes->setMaximumHeight(80);
+    m_save_notes = new QPushButton(tr("Save notes"));
+    m_save_notes->setObjectName(QStringLiteral("saveNotesButton"));
 
     auto* buttons = new QHBoxLayout;
     for (QPushButton* b : {m_open, m_resume, m_export_adapter, m_export_merged, m_export_csv, m_delete})
@@ -58,6 +64,10 @@ RunsPage::RunsPage(const QString& database_path, QWidget* parent) : QWidget(pare
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_table, 1);
     layout->addLayout(buttons);
+    auto* notes = new QHBoxLayout;
+    notes->addWidget(m_notes, 1);
+    notes->addWidget(m_save_notes, 0, Qt::AlignTop);
+    layout->addLayout(notes);
     layout->addWidget(m_status);
 
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPage::updateButtons);
@@ -70,6 +80,16 @@ RunsPage::RunsPage(const QString& database_path, QWidget* parent) : QWidget(pare
     connect(m_export_adapter, &QPushButton::clicked, this, [this] { exportSelected(false); });
     connect(m_export_merged, &QPushButton::clicked, this, [this] { exportSelected(true); });
     connect(m_export_csv, &QPushButton::clicked, this, &RunsPage::exportMetricsCsv);
+    connect(m_save_notes, &QPushButton::clicked, this, [this] {
+        const long long id = selectedRun();
+        try {
+            RunStore(m_database.toStdString()).set_notes(id, m_notes->toPlainText().toStdString());
+            report(tr("Saved the notes of run %1.").arg(id), false);
+        } catch (const std::exception& e) {
+            report(QString::fromUtf8(e.what()), true);
+        }
+        refresh();
+    });
     connect(m_delete, &QPushButton::clicked, this, [this] {
         const long long id = selectedRun();
         const dora::RunRecord* run = m_model->runAt(m_model->rowOfRun(id));
@@ -130,6 +150,11 @@ void RunsPage::updateButtons()
     m_export_adapter->setEnabled(has && run->method != "full" && run->status != "running");
     m_export_merged->setEnabled(has && run->status != "running");
     m_export_csv->setEnabled(has);
+    m_notes->setEnabled(has);
+    m_save_notes->setEnabled(has);
+    const QString notes = has ? QString::fromStdString(run->notes) : QString();
+    if (m_notes->toPlainText() != notes && !m_notes->hasFocus())
+        m_notes->setPlainText(notes);
 }
 
 void RunsPage::exportSelected(bool merged)

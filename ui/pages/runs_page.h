@@ -1,11 +1,12 @@
 // The run history from the database: every run with its method, model, status, date and final
-// held-out loss; rename in place, delete, open a run's plots again, resume an interrupted or stopped
+// held-out loss; rename in place, notes, delete, open a run's plots again, resume an interrupted or stopped
 // run, and export its adapter, its merged model or its metrics as CSV.
 #pragma once
 
 #include <QWidget>
 
 class QLabel;
+class QPlainTextEdit;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
@@ -44,6 +45,8 @@ private:
     QPushButton* m_export_merged;
     QPushButton* m_export_csv;
     QLabel* m_status;
+    QPlainTextEdit* m_notes;
+    QPushButton* m_save_notes;
 };
 
 }  // namespace dora::ui
