@@ -364,6 +364,8 @@ private Q_SLOTS:
         QCOMPARE(preview.samples[0][1].text, std::string("Step"));
         QVERIFY(preview.samples[0][1].trained);
         QCOMPARE(preview.samples[0][2].text, std::string("\u0120") + "0");     // " 0" in byte-level spelling
+        QVERIFY(preview.total_samples > 10 && preview.trained_tokens > 32 * (preview.total_samples - 1));
+        QCOMPARE(preview.held_out_samples, std::llround(preview.total_samples * 0.1));
 
         dora::Trainer trainer(c);
         QVERIFY(trainer.data_description().find("samples of up to 32 tokens") != std::string::npos);

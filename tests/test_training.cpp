@@ -308,6 +308,8 @@ private Q_SLOTS:
         QVERIFY(preview.samples[0][0].text.rfind("x=", 0) == 0 && !preview.samples[0][0].trained);
         QCOMPARE(preview.samples[0][2].text, std::string("red"));
         QVERIFY(preview.samples[0][2].trained);
+        QCOMPARE(preview.total_samples, 900LL);
+        QCOMPARE(preview.held_out_samples, 90LL);  // eval_fraction 0.1
 
         c.data.format = "text";
         QVERIFY_THROWS_EXCEPTION(dora::Error, dora::Trainer{c});  // the MLP reads tables only

@@ -77,6 +77,7 @@ MainWindow::MainWindow(const QString& database_path, QWidget* parent) : QMainWin
         m_data->apply(config);
         m_data->preview(config);
     });
+    m_model->setArchitectureModel(m_layers->model());
     m_train->setConfigSource([this] { return currentConfig(); });
     connect(m_train, &TrainPage::runFinished, m_runs, &RunsPage::refresh);
     connect(m_runs, &RunsPage::openRequested, this, [this](qint64 id) {

@@ -113,8 +113,11 @@ bool DataPage::preview(const RunConfig& config)
             }
             html += QStringLiteral("</p>");
         }
-        m_preview->setHtml(tr("<p style='color:#555'>Blue: tokens the model learns to predict. Grey: context only. "
-                              "| separates tokens.</p>") + html);
+        const QString counts = tr("<p><b>%1 samples</b>, %2 tokens trained on; %3 samples held out for evaluation.</p>")
+                                   .arg(QLocale().toString(preview.total_samples), QLocale().toString(preview.trained_tokens),
+                                        QLocale().toString(preview.held_out_samples));
+        m_preview->setHtml(counts + tr("<p style='color:#555'>Blue: tokens the model learns to predict. Grey: context only. "
+                                       "| separates tokens.</p>") + html);
         return true;
     } catch (const Error& e) {
         m_preview->setHtml(QStringLiteral("<p style='color:#b00020'>%1</p>").arg(QString::fromStdString(e.what()).toHtmlEscaped()));

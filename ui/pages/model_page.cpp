@@ -6,6 +6,8 @@
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHeaderView>
+#include <QTreeView>
 #include <QLabel>
 #include <QListWidget>
 #include <QMimeData>
@@ -58,6 +60,10 @@ ModelPage::ModelPage(QWidget* parent) : QWidget(parent)
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_estimate = new QLabel;
     m_estimate->setWordWrap(true);
+    m_tree = new QTreeView;
+    m_tree->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_tree->setSelectionMode(QAbstractItemView::NoSelection);
+    m_tree->setToolTip(tr("The model's modules. Tick the ones to adapt on the Layers page."));
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(new QLabel(tr("<b>Built-in demos</b> (ready in seconds, no download)")));
@@ -67,7 +73,7 @@ ModelPage::ModelPage(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_recent);
     layout->addWidget(m_summary);
     layout->addWidget(m_estimate);
-    layout->addStretch();
+    layout->addWidget(m_tree, 1);
     refreshRecent();
 }
 
@@ -103,6 +109,13 @@ bool ModelPage::choose(const QString& source)
         remember(source);
     Q_EMIT modelChosen(source);
     return true;
+}
+
+void ModelPage::setArchitectureModel(QAbstractItemModel* model)
+{
+    m_tree->setModel(model);
+    m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_tree->header()->setStretchLastSection(false);
 }
 
 void ModelPage::showEstimate(const RunConfig& config)

@@ -8,7 +8,9 @@
 #include <QWidget>
 
 class QLabel;
+class QAbstractItemModel;
 class QListWidget;
+class QTreeView;
 
 namespace dora::ui {
 
@@ -22,6 +24,9 @@ public:
     const ModelInfo& info() const { return m_info; }
     QString source() const { return m_source; }
     bool isBuiltin() const;
+    // The architecture tree (module, kind, shape, parameters) shown on this page: the layer page's
+    // model, so both always describe the same model.
+    void setArchitectureModel(QAbstractItemModel* model);
     // The memory estimate for `config` (which names this model), shown on the page.
     void showEstimate(const RunConfig& config);
 
@@ -40,6 +45,7 @@ private:
     QListWidget* m_recent;
     QLabel* m_summary;
     QLabel* m_estimate;
+    QTreeView* m_tree;
     ModelInfo m_info;
     QString m_source;
 };

@@ -16,9 +16,13 @@ struct PreviewToken {
 
 struct DataPreview {
     std::vector<std::vector<PreviewToken>> samples;  // tabular data: one "token" per column
+    long long total_samples = 0;   // in the whole dataset, before the held-out split
+    long long trained_tokens = 0;  // targets the loss is taken on (rows, for tables)
+    long long held_out_samples = 0;
 };
 
-// Reads only as much of a data file as the preview needs. Throws dora::Error like training would.
+// Reads the whole data file once for the counts (and the first samples for the preview). Throws
+// dora::Error like training would.
 DataPreview preview_data(const RunConfig& config, size_t samples);
 
 }  // namespace dora

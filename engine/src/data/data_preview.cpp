@@ -6,6 +6,7 @@
 #include "data/text_codec.h"
 #include "dora/error.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace dora {
@@ -42,6 +43,9 @@ DataPreview preview_data(const RunConfig& config, size_t n)
         const data::SplitDataset demo = data::demo_dataset(config.data.builtin, data::DemoPhase::Adapt,
                                                            config.data.seq_len, config.data.eval_fraction);
         const int64_t count = std::min<int64_t>(static_cast<int64_t>(n), demo.train.size());
+        preview.total_samples = demo.train.size() + demo.eval.size();
+        preview.held_out_samples = demo.eval.size();
+        preview.trained_tokens = preview.total_samples * demo.tokens_per_sample;
         if (demo.train.inputs.dim() == 2 && demo.train.inputs.scalar_type() == torch::kFloat) {
             for (int64_t i = 0; i < count; ++i)
                 preview.samples.push_back({{"x=" + number(demo.train.inputs[i][0].item<float>()), false},
@@ -58,8 +62,16 @@ DataPreview preview_data(const RunConfig& config, size_t n)
         }
         return preview;
     }
-    if (config.data.format == "csv")
-        return table_preview(data::read_csv_dataset(config.data.path), n);
+    const auto held_out = [&](long long total) {  // as split_dataset rounds it
+        return std::min(std::max(static_cast<long long>(std::llround(total * config.data.eval_fraction)), 1LL), total - 1);
+    };
+    if (config.data.format == "csv") {
+        const data::TabularDataset table = data::read_csv_dataset(config.data.path);
+        preview = table_preview(table, n);
+        preview.total_samples = preview.trained_tokens = table.rows;
+        preview.held_out_samples = held_out(table.rows);
+        return preview;
+    }
 
     const data::TextCodec codec = data::TextCodec::for_source(model);
     data::TextDatasetOptions options;
@@ -67,13 +79,20 @@ DataPreview preview_data(const RunConfig& config, size_t n)
     options.seq_len = config.data.seq_len;
     options.bos_id = codec.bos_id();
     options.eos_id = codec.eos_id();
-    for (const data::SamplePreview& sample : data::preview_text_dataset(
-             config.data.path, options, [&](const std::string& text) { return codec.encode(text); }, n)) {
+    const std::vector<data::TokenizedSample> samples =
+        data::read_text_dataset(config.data.path, options, [&](const std::string& text) { return codec.encode(text); });
+    for (const data::TokenizedSample& sample : samples) {
+        for (uint8_t trained : sample.loss_mask)
+            preview.trained_tokens += trained;
+        if (preview.samples.size() >= n)
+            continue;
         std::vector<PreviewToken> tokens;
         for (size_t i = 0; i < sample.ids.size(); ++i)
             tokens.push_back({codec.token_text(sample.ids[i]), sample.loss_mask[i] != 0});
         preview.samples.push_back(std::move(tokens));
     }
+    preview.total_samples = static_cast<long long>(samples.size());
+    preview.held_out_samples = held_out(preview.total_samples);
     return preview;
 }
 
