@@ -3,6 +3,7 @@
 // lists it. Screens of each page are saved to $DORA_SCREENSHOTS when set, to look at them.
 #include <QtTest/QtTest>
 
+#include <QComboBox>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -60,6 +61,15 @@ private slots:
         window.showPage(MainWindow::OptionsStep);
         QCOMPARE(window.optionsPage()->method(), QString("dora"));
         shoot("4-options");
+        // Two epochs of the spirals (1,080 training points) at batch 64 are 34 steps.
+        dora::RunConfig length;
+        window.optionsPage()->apply(length);
+        length.train.steps = 2;
+        window.optionsPage()->show(length);
+        for (QComboBox* combo : window.optionsPage()->findChildren<QComboBox*>())
+            if (combo->findText("epochs") >= 0)
+                combo->setCurrentIndex(combo->findText("epochs"));
+        QCOMPARE(window.currentConfig().value().train.steps, 34);
 
         // Train: Start, and wait for the end.
         window.showPage(MainWindow::TrainStep);

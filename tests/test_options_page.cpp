@@ -41,6 +41,12 @@ private slots:
         page.apply(out);
         out.model = c.model;
         QCOMPARE(QString::fromStdString(dora::run_config_to_json(out)), QString::fromStdString(dora::run_config_to_json(c)));
+        QCOMPARE(page.epochs(), 0);  // a length in steps
+        auto combos = page.findChildren<QComboBox*>();
+        for (QComboBox* combo : combos)
+            if (combo->findText("epochs") >= 0)
+                combo->setCurrentIndex(combo->findText("epochs"));
+        QCOMPARE(page.epochs(), 321);
     }
 
     void methodSwitchesOffWhatDoesNotApply()

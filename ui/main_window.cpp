@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "dora/data_preview.h"
 #include "dora/system_check.h"
 #include "models/layer_picker.h"
 #include "models/layer_selection_model.h"
@@ -155,6 +156,18 @@ std::optional<RunConfig> MainWindow::currentConfig()
                       .arg(QFileInfo(m_model->source()).fileName(), m_options->method().toUpper())
                       .arg(m_options->rank())
                       .toStdString();
+    if (const int epochs = m_options->epochs(); epochs > 0) {  // epochs -> steps, from the data's size
+        try {
+            const DataPreview data = preview_data(config, 0);
+            const long long per_step = static_cast<long long>(config.train.batch_size) * config.train.grad_accum;
+            const long long samples = data.total_samples - data.held_out_samples;
+            config.train.steps = static_cast<int>(std::max(1LL, (epochs * samples + per_step - 1) / per_step));
+        } catch (const std::exception& e) {
+            QMessageBox::warning(this, tr("Data"), QString::fromUtf8(e.what()));
+            showPage(DataStep);
+            return std::nullopt;
+        }
+    }
     if (!m_options->validate(config)) {
         showPage(OptionsStep);
         return std::nullopt;

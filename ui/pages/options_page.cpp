@@ -64,7 +64,11 @@ OptionsPage::OptionsPage(QWidget* parent) : QWidget(parent)
     m_schedule->addItem(tr("Constant"), "constant");
     m_schedule->setToolTip(tr("How the learning rate changes after warm-up."));
     m_warmup = spin(0, 100000, tr("Steps at the start during which the learning rate grows from zero."));
-    m_steps = spin(1, 10000000, tr("How many optimiser steps to train."));
+    m_steps = spin(1, 10000000, tr("How long to train: optimiser steps, or passes over the training data (epochs)."));
+    m_length_unit = new QComboBox;
+    m_length_unit->addItem(tr("steps"));
+    m_length_unit->addItem(tr("epochs"));
+    m_length_unit->setToolTip(tr("An epoch is one pass over every training sample."));
     m_batch = spin(1, 4096, tr("Samples per step. Larger is smoother but needs more memory."));
     m_accum = spin(1, 1024, tr("Add up the gradients of this many batches before each step: a larger effective "
                                "batch without more memory."));
@@ -90,7 +94,10 @@ OptionsPage::OptionsPage(QWidget* parent) : QWidget(parent)
     training_form->addRow(tr("Learning rate"), m_lr);
     training_form->addRow(tr("Schedule"), m_schedule);
     training_form->addRow(tr("Warm-up steps"), m_warmup);
-    training_form->addRow(tr("Steps"), m_steps);
+    auto* length = new QHBoxLayout;
+    length->addWidget(m_steps, 1);
+    length->addWidget(m_length_unit);
+    training_form->addRow(tr("Train for"), length);
     training_form->addRow(tr("Batch size"), m_batch);
     training_form->addRow(tr("Gradient accumulation"), m_accum);
     training_form->addRow(tr("Sequence length"), m_seq_len);
@@ -131,6 +138,7 @@ OptionsPage::OptionsPage(QWidget* parent) : QWidget(parent)
 }
 
 QString OptionsPage::method() const { return m_method->currentData().toString(); }
+int OptionsPage::epochs() const { return m_length_unit->currentIndex() == 1 ? m_steps->value() : 0; }
 int OptionsPage::rank() const { return m_rank->value(); }
 
 void OptionsPage::apply(RunConfig& c) const
@@ -169,6 +177,7 @@ void OptionsPage::show(const RunConfig& c)
     m_schedule->setCurrentIndex(m_schedule->findData(QString::fromStdString(c.train.schedule)));
     m_warmup->setValue(c.train.warmup_steps);
     m_steps->setValue(c.train.steps);
+    m_length_unit->setCurrentIndex(0);
     m_batch->setValue(c.train.batch_size);
     m_accum->setValue(c.train.grad_accum);
     m_seq_len->setValue(c.data.seq_len);

@@ -30,6 +30,9 @@ public:
 
     QString method() const;
     int rank() const;
+    // 0 when the length is given in steps; otherwise the number of passes over the training data, which
+    // the window turns into steps once it knows how many samples there are.
+    int epochs() const;
 
 Q_SIGNALS:
     void methodOrRankChanged(const QString& method, int rank);
@@ -47,6 +50,7 @@ private:
     QComboBox* m_schedule;
     QSpinBox* m_warmup;
     QSpinBox* m_steps;
+    QComboBox* m_length_unit;
     QSpinBox* m_batch;
     QSpinBox* m_accum;
     QSpinBox* m_seq_len;
