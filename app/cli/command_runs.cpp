@@ -1,6 +1,7 @@
 // The run store from the command line: `runs`, `show`, `delete`, `rename`.
 #include "cli_args.h"
 #include "commands.h"
+#include "json_values.h"
 #include "default_paths.h"
 
 #include "dora/error.h"
@@ -16,11 +17,6 @@ namespace dora::cli {
 namespace {
 
 using nlohmann::json;
-
-json number_or_null(double x)
-{
-    return std::isfinite(x) ? json(x) : json(nullptr);
-}
 
 json run_summary_json(const RunRecord& r)
 {

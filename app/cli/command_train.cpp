@@ -3,6 +3,7 @@
 // {"run_id", "status", "steps", "first_eval_loss", "final_eval_loss", "seconds"}.
 #include "cli_args.h"
 #include "commands.h"
+#include "json_values.h"
 #include "default_paths.h"
 
 #include "dora/error.h"
@@ -62,10 +63,6 @@ private:
     int m_total = 1, m_every = 1;
 };
 
-nlohmann::json number_or_null(double x)
-{
-    return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
-}
 
 }  // namespace
 

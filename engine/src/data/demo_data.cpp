@@ -48,12 +48,6 @@ SplitDataset gpt_dataset(DemoPhase phase, int64_t seq_len, double eval_fraction)
 
 }  // namespace
 
-const std::vector<std::string>& demo_dataset_names()
-{
-    static const std::vector<std::string> names = {"demo-mlp", "demo-gpt"};
-    return names;
-}
-
 void spiral_points(int64_t per_class, double rotation_degrees, uint64_t seed, torch::Tensor& inputs,
                    torch::Tensor& targets)
 {

@@ -12,9 +12,6 @@ namespace dora::data {
 
 enum class DemoPhase { Pretrain, Adapt };
 
-// Names of the built-in datasets: "demo-mlp", "demo-gpt".
-const std::vector<std::string>& demo_dataset_names();
-
 // Throws dora::Error for an unknown name. `seq_len` applies to demo-gpt (tokens per sample).
 SplitDataset demo_dataset(const std::string& name, DemoPhase phase, int64_t seq_len, double eval_fraction);
 

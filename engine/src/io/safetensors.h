@@ -60,8 +60,6 @@ public:
     // Pointer into the map. Throws if the entry's range lies outside this file (e.g. an entry from
     // another file's header).
     const uint8_t* tensor_data(const TensorEntry& entry) const;
-    // The whole validated file image (header included), for code that takes an image and a header.
-    const uint8_t* image() const { return map_; }
 
 private:
     SafetensorsFile() = default;
