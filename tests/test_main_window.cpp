@@ -4,7 +4,10 @@
 #include <QtTest/QtTest>
 
 #include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
+#include <QRadioButton>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTableView>
@@ -16,6 +19,7 @@
 #include "models/layer_picker.h"
 #include "models/layer_selection_model.h"
 #include "models/runs_table_model.h"
+#include "pages/data_page.h"
 #include "pages/model_page.h"
 #include "pages/options_page.h"
 #include "pages/runs_page.h"
@@ -107,6 +111,26 @@ private slots:
         QTest::mouseClick(save, Qt::LeftButton);
         QCOMPARE(dora::RunStore(db.toStdString()).find_run(id)->notes, std::string("rank 2 was enough"));
         shoot("6-runs");
+
+        // A run that fails says so above the plots, not only in a background tab. (Length in steps
+        // again: in epochs the window would first read the missing file and say so in a dialog.)
+        for (QComboBox* combo : window.optionsPage()->findChildren<QComboBox*>())
+            if (combo->findText("steps") >= 0)
+                combo->setCurrentIndex(combo->findText("steps"));
+        window.showPage(MainWindow::DataStep);
+        for (QRadioButton* radio : window.dataPage()->findChildren<QRadioButton*>())
+            if (radio->text().contains("file"))
+                radio->setChecked(true);
+        window.dataPage()->findChild<QLineEdit*>()->setText("/nonexistent/points.csv");
+        window.showPage(MainWindow::TrainStep);
+        QTest::mouseClick(start, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, 60000);
+        QCOMPARE(finished.last().at(1).toString(), QString("failed"));
+        bool shown = false;
+        for (QLabel* label : window.trainPage()->findChildren<QLabel*>())
+            shown = shown || (label->isVisible() && label->text().startsWith("The run failed") &&
+                              label->text().contains("/nonexistent/points.csv"));
+        QVERIFY(shown);
     }
 };
 

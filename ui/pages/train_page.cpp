@@ -96,7 +96,10 @@ TrainPage::TrainPage(const QString& database_path, QWidget* parent)
     controls->addWidget(m_layer_mode);
     controls->addWidget(m_save);
 
-    auto* small = new QTabWidget;
+    m_outcome = new QLabel;
+    m_outcome->setWordWrap(true);
+    m_outcome->hide();
+    auto* small = m_side_tabs = new QTabWidget;
     small->addTab(m_rate, tr("Learning rate"));
     small->addTab(m_grad, tr("Gradient norm"));
     small->addTab(m_speed, tr("Throughput"));
@@ -112,6 +115,7 @@ TrainPage::TrainPage(const QString& database_path, QWidget* parent)
     grid->setRowStretch(1, 1);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
+    layout->addWidget(m_outcome);
     layout->addLayout(grid, 1);
 
     connect(m_start, &QPushButton::clicked, this, &TrainPage::startRun);
@@ -141,6 +145,13 @@ TrainPage::TrainPage(const QString& database_path, QWidget* parent)
     connect(&m_session, &TrainingSession::finished, this,
             [this](qint64 id, const QString& status, const QString& message, double final_loss) {
                 setRunning(false);
+                // A failure must not hide in a background tab: say it above the plots and open the log.
+                const bool failed = status == QLatin1String("failed");
+                m_outcome->setStyleSheet(failed ? QStringLiteral("color: #b00020; font-weight: bold;") : QString());
+                m_outcome->setText(failed ? tr("The run failed: %1").arg(message) : QString());
+                m_outcome->setVisible(failed);
+                if (failed)
+                    m_side_tabs->setCurrentWidget(m_log);
                 log(message.isEmpty() ? tr("Run %1 %2; held-out loss %3.").arg(id).arg(status).arg(final_loss, 0, 'f', 4)
                                       : tr("Run %1 %2: %3").arg(id).arg(status, message));
                 Q_EMIT runFinished(id, status);
@@ -161,6 +172,7 @@ void TrainPage::setRunning(bool running)
 
 void TrainPage::clearPlots()
 {
+    m_outcome->hide();
     for (MetricPlot* plot : {m_loss, m_rate, m_grad, m_speed})
         plot->clear();
     m_layers->clear();

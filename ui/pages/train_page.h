@@ -19,6 +19,7 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSlider;
+class QTabWidget;
 
 namespace dora::ui {
 
@@ -75,6 +76,8 @@ private:
     LayerChangePlot* m_layers;
     DecompositionScatter* m_scatter;
     QPlainTextEdit* m_log;
+    QTabWidget* m_side_tabs;
+    QLabel* m_outcome;
     QElapsedTimer m_clock;
     int m_total_steps = 0, m_start_step = 0;
 };
