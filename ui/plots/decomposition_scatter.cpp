@@ -1,11 +1,11 @@
 // DecompositionScatter: ΔD against ΔM per layer and step, with correlations and fit (see header).
 #include "plots/decomposition_scatter.h"
+#include "plots/plot_frame.h"
 
 #include "plots/live_series.h"
 
 #include <qcustomplot.h>
 
-#include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
@@ -35,17 +35,12 @@ QString formatR(double r)
 
 DecompositionScatter::DecompositionScatter(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this))
 {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_plot);
     setMinimumSize(260, 200);
 
     // Rows: title, statistics line, then axes with the step colour bar beside them. The text sits
     // outside the axes so it never hides a point.
+    frame_plot(this, m_plot, tr("Magnitude vs direction change per layer"));
     QCPLayoutGrid* grid = m_plot->plotLayout();
-    grid->insertRow(0);
-    grid->addElement(0, 0, new QCPTextElement(m_plot, tr("Magnitude vs direction change per layer"),
-                                              QFont(font().family(), font().pointSize() + 1, QFont::Bold)));
     grid->insertRow(1);
     m_stats = new QCPTextElement(m_plot, QString(), font());
     grid->addElement(1, 0, m_stats);

@@ -1,9 +1,9 @@
 // LayerChangePlot: ΔM or ΔD per layer against step (see layer_change_plot.h).
 #include "plots/layer_change_plot.h"
+#include "plots/plot_frame.h"
 
 #include <qcustomplot.h>
 
-#include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
@@ -56,17 +56,12 @@ QStringList short_layer_names(const QStringList& names)
 
 LayerChangePlot::LayerChangePlot(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this))
 {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_plot);
     setMinimumSize(240, 160);
 
     // Rows: title, [note], axes, [legend]. Text and legend live outside the axes so they never hide a
     // line; the optional rows are taken out of the layout when unused, since QCustomPlot keeps room
     // for invisible elements.
-    m_plot->plotLayout()->insertRow(0);
-    m_title = new QCPTextElement(m_plot, QString(), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
-    m_plot->plotLayout()->addElement(0, 0, m_title);
+    m_title = frame_plot(this, m_plot);
     m_note = new QCPTextElement(m_plot, QString(), font());
     m_note->setTextColor(QColor(90, 90, 90));
     m_plot->axisRect()->insetLayout()->take(m_plot->legend);

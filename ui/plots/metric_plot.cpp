@@ -1,5 +1,6 @@
 // MetricPlot: a QCustomPlot fed from a LiveSeriesBuffer on a ~15 Hz timer (see metric_plot.h).
 #include "plots/metric_plot.h"
+#include "plots/plot_frame.h"
 
 #include "plots/plot_export.h"
 
@@ -7,7 +8,6 @@
 
 #include <QFileInfo>
 #include <QTimer>
-#include <QVBoxLayout>
 
 #include <cmath>
 #include <limits>
@@ -27,15 +27,10 @@ const QColor kPalette[] = {QColor(0, 114, 178), QColor(213, 94, 0), QColor(0, 15
 
 MetricPlot::MetricPlot(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)), m_timer(new QTimer(this))
 {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_plot);
     setMinimumSize(240, 160);
 
     // Title above, legend below the axes: neither can ever sit on top of the curves.
-    m_plot->plotLayout()->insertRow(0);
-    m_title = new QCPTextElement(m_plot, QString(), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
-    m_plot->plotLayout()->addElement(0, 0, m_title);
+    m_title = frame_plot(this, m_plot);
     // The legend joins the layout with the second series (see addSeries); until then it is out of the
     // layout and hidden, because a layout keeps room even for invisible elements.
     m_plot->axisRect()->insetLayout()->take(m_plot->legend);
