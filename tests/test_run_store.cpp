@@ -389,7 +389,7 @@ private Q_SLOTS:
         // A 0-byte file is a new database.
         const QString empty = fresh_path();
         QVERIFY(QFile(empty).open(QIODevice::WriteOnly));
-        QCOMPARE(RunStore(empty.toStdString()).schema_version(), 1);
+        QCOMPARE(RunStore(empty.toStdString()).schema_version(), RunStore::kSchemaVersion);
 
         // A version-0 SQLite file (made by SQLite, no tables of ours): the whole migration path runs.
         const QString old = fresh_path();
@@ -400,17 +400,40 @@ private Q_SLOTS:
             QCOMPARE(store.schema_version(), RunStore::kSchemaVersion);
             store.create_run(sample_run("after migration"));
         }
-        QCOMPARE(raw_count(old, "PRAGMA user_version"), 1LL);
+        QCOMPARE(raw_count(old, "PRAGMA user_version"), static_cast<long long>(RunStore::kSchemaVersion));
         QCOMPARE(raw_count(old, "PRAGMA application_id"), 0x444F5241LL);
         QCOMPARE(raw_count(old, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
                                 "('runs', 'step_metrics', 'eval_results', 'layer_stats', 'checkpoints')"), 5LL);
         dora::store::Db raw(old.toStdString(), 1000);
         QCOMPARE(raw.query_text("PRAGMA journal_mode", "test"), std::string("wal"));
 
-        // A schema-1 database reopens as it is.
+        // A current database reopens as it is.
         RunStore reopened(old.toStdString());
-        QCOMPARE(reopened.schema_version(), 1);
+        QCOMPARE(reopened.schema_version(), RunStore::kSchemaVersion);
         QCOMPARE(reopened.list_runs().size(), size_t(1));
+    }
+
+    void schemaOneGainsPeakMemoryAndKeepsItsRuns()
+    {
+        // A database as version 1 left it: a run, no peak-memory column.
+        const QString path = fresh_path();
+        long long id = 0;
+        {
+            RunStore store(path.toStdString());
+            id = store.create_run(sample_run("from version 1"));
+            store.finish_run(id, "finished", "");
+        }
+        raw_exec(path, "ALTER TABLE runs DROP COLUMN peak_memory_mb; PRAGMA user_version = 1;");
+        RunStore store(path.toStdString());
+        QCOMPARE(store.schema_version(), RunStore::kSchemaVersion);
+        const auto run = store.find_run(id);
+        QVERIFY(run);
+        QCOMPARE(QString::fromStdString(run->name), QStringLiteral("from version 1"));
+        QVERIFY(std::isnan(run->peak_memory_mb));  // not measured
+        store.record_peak_memory(id, 300.5);
+        store.record_peak_memory(id, 120.0);  // a lower later peak (a resume) keeps the higher one
+        QCOMPARE(store.find_run(id)->peak_memory_mb, 300.5);
+        QVERIFY_THROWS_EXCEPTION(dora::Error, store.record_peak_memory(id + 100, 1.0));
     }
 
     void refusedFilesAreLeftUnchanged_data()
@@ -452,7 +475,7 @@ private Q_SLOTS:
         raw_exec(newer, "PRAGMA user_version = 7");
         bytes = bytes_of(newer);
         message = error_of([&] { RunStore store(newer.toStdString()); });
-        QCOMPARE(message, newer + " was made by a newer DoRA Studio (schema 7; this build knows up to 1); "
+        QCOMPARE(message, newer + " was made by a newer DoRA Studio (schema 7; this build knows up to " + QString::number(RunStore::kSchemaVersion) + "); "
                                   "update DoRA Studio to open it");
         QCOMPARE(bytes_of(newer), bytes);
     }

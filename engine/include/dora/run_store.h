@@ -32,6 +32,7 @@ struct RunRecord {
     double final_eval_loss = 0;   // NaN when not measured yet
     long long trainable_parameters = 0;
     long long total_parameters = 0;
+    double peak_memory_mb = 0;    // peak resident memory of the training process; NaN when not measured
 };
 
 struct CheckpointRecord {
@@ -57,7 +58,7 @@ struct NewRun {
 
 class RunStore {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     static constexpr int kDefaultBusyTimeoutMs = 5000;
 
     // Opens or creates the database (and its folder), migrates an older schema, and marks runs left
@@ -86,6 +87,9 @@ public:
     // checkpoint never exists in the store without the metrics before it.
     void write_checkpoint(long long run_id, const CheckpointRecord& checkpoint, const MetricsBatch& pending);
     void finish_run(long long run_id, const std::string& status, const std::string& message);
+    // Raises the run's recorded peak memory to `megabytes` if that is higher (a resumed run keeps the
+    // larger of its processes' peaks).
+    void record_peak_memory(long long run_id, double megabytes);
     // Resuming: the run becomes `running` under this process; metrics, evaluations and layer
     // statistics after `step` are deleted (they were logged after the checkpoint resumed from).
     void resume_run(long long run_id, int step);

@@ -4,6 +4,7 @@
 
 #include "dora/error.h"
 #include "dora/run_store.h"
+#include "store/peak_memory.h"
 #include "store/run_identity.h"
 
 #include <chrono>
@@ -55,6 +56,7 @@ public:
         const auto started = Clock::now();
         m_store.write_checkpoint(m_run, {m_run, info.step, info.path, ""}, m_pending);
         m_pending = {};
+        m_store.record_peak_memory(m_run, store::peak_memory_mb());
         prune_checkpoints();
         m_last_flush = Clock::now();
         m_seconds += std::chrono::duration<double>(m_last_flush - started).count();
@@ -96,6 +98,7 @@ RecordedRun run_with_store(RunStore& store, long long run_id, Trainer& trainer, 
                            TrainingControl& control)
 {
     observer.on_run_created(run_id, trainer);
+    store::reset_peak_memory();  // the model is loaded: from here on the peak is this run's training
     StoreWriter writer(store, run_id, observer);
     RecordedRun result;
     result.run_id = run_id;
@@ -108,6 +111,7 @@ RecordedRun run_with_store(RunStore& store, long long run_id, Trainer& trainer, 
         result.summary.message = std::string("could not record the run: ") + e.what();
     }
     try {
+        store.record_peak_memory(run_id, store::peak_memory_mb());
         store.finish_run(run_id, result.summary.status, result.summary.message);
     } catch (const std::exception& e) {
         if (result.summary.message.empty())

@@ -36,7 +36,8 @@ std::string now_iso()
 // The columns of RunRecord, in the order read_run expects.
 const std::string kRunColumns =
     "id, name, method, model, model_identity, data_identity, status, message, notes, config_json, created_at, "
-    "updated_at, total_steps, steps_done, first_eval_loss, final_eval_loss, trainable_parameters, total_parameters";
+    "updated_at, total_steps, steps_done, first_eval_loss, final_eval_loss, trainable_parameters, total_parameters, "
+    "peak_memory_mb";
 
 RunRecord read_run(const Query& q)
 {
@@ -59,6 +60,7 @@ RunRecord read_run(const Query& q)
     r.final_eval_loss = q.column_double(15);
     r.trainable_parameters = q.column_int64(16);
     r.total_parameters = q.column_int64(17);
+    r.peak_memory_mb = q.column_double(18);
     return r;
 }
 
@@ -230,6 +232,13 @@ void RunStore::finish_run(long long run_id, const std::string& status, const std
         throw Error("'" + status + "' is not a status a run can finish with (finished, failed, stopped, interrupted)");
     m_impl->db.query("UPDATE runs SET status = ?2, message = ?3, updated_at = ?4 WHERE id = ?1")
         .bind(1, run_id).bind(2, status).bind(3, message).bind(4, now_iso()).run();
+    if (m_impl->db.changes() == 0) m_impl->fail_no_run(run_id);
+}
+
+void RunStore::record_peak_memory(long long run_id, double megabytes)
+{
+    m_impl->db.query("UPDATE runs SET peak_memory_mb = max(coalesce(peak_memory_mb, 0), ?2) WHERE id = ?1")
+        .bind(1, run_id).bind(2, megabytes).run();
     if (m_impl->db.changes() == 0) m_impl->fail_no_run(run_id);
 }
 

@@ -78,6 +78,10 @@ const char* const kMigrations[] = {
         PRIMARY KEY (run_id, step)
     ) WITHOUT ROWID;
     )sql",
+    // 1 -> 2: the process's peak resident memory during the run, for comparing runs.
+    R"sql(
+    ALTER TABLE runs ADD COLUMN peak_memory_mb REAL;
+    )sql",
 };
 
 static_assert(std::size(kMigrations) == RunStore::kSchemaVersion,
