@@ -30,6 +30,11 @@ struct LayerStat {
     std::string layer;
     double delta_magnitude = 0;  // ΔM: mean over rows of |‖W_t,i‖ − ‖W0,i‖|
     double delta_direction = 0;  // ΔD: mean over rows of 1 − cos(W_t,i, W0,i)
+    // Layers that take two inputs (the demo MLP's first layer) also carry their weights, so each
+    // neuron can be drawn as an arrow in the plane: (out, 2) row-major, current and base. Empty
+    // for every other layer. Not stored in the run store.
+    std::vector<float> weight_rows{};
+    std::vector<float> base_weight_rows{};
 };
 
 struct LayerStats {

@@ -3,8 +3,8 @@
 
 #include "data/char_vocab.h"
 #include "dora/error.h"
-#include "dora/run_store.h"
 #include "export/peft_adapter.h"
+#include "export/stored_run.h"
 #include "io/folder_files.h"
 #include "models/model_folder.h"
 #include "train/trainer_impl.h"
@@ -23,15 +23,9 @@ const char* const kCompanionFiles[] = {"tokenizer.json",          "tokenizer_con
 
 std::unique_ptr<Trainer> trainer_at_last_checkpoint(const std::string& db_path, long long run_id)
 {
-    const RunStore store(db_path);
-    const std::optional<RunRecord> record = store.find_run(run_id);
-    if (!record)
-        throw Error(db_path + ": there is no run " + std::to_string(run_id));
-    const std::vector<CheckpointRecord> checkpoints = store.checkpoints(run_id);
-    if (checkpoints.empty())
-        throw Error("run " + std::to_string(run_id) + " has no checkpoint to export (it ended before its first one)");
-    auto trainer = std::make_unique<Trainer>(run_config_from_json(record->config_json, "run " + std::to_string(run_id)));
-    trainer->resume_from_checkpoint(checkpoints.back().path);
+    const exporting::StoredRun run = exporting::stored_run(db_path, run_id);
+    auto trainer = std::make_unique<Trainer>(run.config);
+    trainer->resume_from_checkpoint(run.newest_checkpoint);
     return trainer;
 }
 
