@@ -4,6 +4,7 @@
 #include "pages/data_page.h"
 #include "pages/model_page.h"
 #include "pages/train_page.h"
+#include "pages/try_page.h"
 #include "training/training_session.h"
 
 #include <QApplication>
@@ -38,6 +39,31 @@ void DemoDriver::fail(const QString& why)
         QApplication::exit(1);
 }
 
+void DemoDriver::finish(bool ok)
+{
+    Q_EMIT done(ok);
+    if (m_quit)
+        QApplication::exit(ok ? 0 : 1);
+}
+
+void DemoDriver::showComparisonAndTry(const QList<qint64>& ids)
+{
+    shoot(QStringLiteral("9-compare"));
+    TryPage* attempt = m_window.tryPage();
+    attempt->setRun(ids.back());
+    m_window.showPage(MainWindow::TryStep);
+    connect(attempt, &TryPage::resultReady, this, [this] {
+        shoot(QStringLiteral("10-try"));
+        finish(true);
+    });
+    if (attempt->isClassifierRun()) {
+        attempt->predict();
+    } else {
+        attempt->setPrompt(QStringLiteral("the cat"));
+        attempt->generate();
+    }
+}
+
 void DemoDriver::start()
 {
     if (!m_dir.isEmpty() && !QDir().mkpath(m_dir))
@@ -58,14 +84,31 @@ void DemoDriver::start()
             }
         }
     });
-    connect(train, &TrainPage::runFinished, this, [this](qint64, const QString& status) {
-        QTimer::singleShot(300, this, [this, status] {  // one more plot frame
+    connect(train, &TrainPage::runFinished, this, [this, train](qint64, const QString& status) {
+        if (m_comparing)
+            return;
+        QTimer::singleShot(300, this, [this, train, status] {  // one more plot frame
             shoot(QStringLiteral("6-finished"));
             m_window.showPage(MainWindow::RunsStep);
             shoot(QStringLiteral("7-runs"));
-            Q_EMIT done(status == QLatin1String("finished"));
-            if (m_quit)
-                QApplication::exit(status == QLatin1String("finished") ? 0 : 1);
+            if (status != QLatin1String("finished"))
+                return finish(false);
+            // Then the comparison a user makes next: the same setup as LoRA and as DoRA.
+            m_comparing = true;
+            m_window.showPage(m_demo == QLatin1String("demo-mlp") ? MainWindow::WeightsStep : MainWindow::TrainStep);
+            train->startLoraVsDora();
+        });
+    });
+    connect(train, &TrainPage::seriesFinished, this, [this](const QList<qint64>& ids) {
+        if (ids.size() < 2)
+            return finish(false);
+        QTimer::singleShot(300, this, [this, ids] {
+            if (m_demo == QLatin1String("demo-mlp")) {
+                m_window.showPage(MainWindow::WeightsStep);
+                shoot(QStringLiteral("8-weight-vectors"));
+            }
+            m_window.compareRuns(ids);
+            QTimer::singleShot(400, this, [this, ids] { showComparisonAndTry(ids); });
         });
     });
 

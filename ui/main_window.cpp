@@ -4,12 +4,18 @@
 #include "dora/system_check.h"
 #include "models/layer_picker.h"
 #include "models/layer_selection_model.h"
+#include "pages/compare_page.h"
 #include "pages/data_page.h"
 #include "pages/model_page.h"
 #include "pages/options_page.h"
 #include "pages/runs_page.h"
 #include "pages/train_page.h"
+#include "pages/try_page.h"
+#include "pages/weights_page.h"
+#include "plots/presenter_fonts.h"
+#include "teaching/guided_demo.h"
 
+#include <QActionGroup>
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -22,6 +28,11 @@
 #include <QStatusBar>
 
 namespace dora::ui {
+namespace {
+
+constexpr double kPresenterScale = 1.6;
+
+}  // namespace
 
 MainWindow::MainWindow(const QString& database_path, QWidget* parent) : QMainWindow(parent)
 {
@@ -32,13 +43,18 @@ MainWindow::MainWindow(const QString& database_path, QWidget* parent) : QMainWin
     m_options = new OptionsPage;
     m_train = new TrainPage(database_path);
     m_runs = new RunsPage(database_path);
+    m_weights = new WeightsPage;
+    m_compare = new ComparePage(database_path);
+    m_try = new TryPage(database_path);
 
     m_steps = new QListWidget;
-    m_steps->addItems({tr("1  Model"), tr("2  Data"), tr("3  Layers"), tr("4  Options"), tr("5  Train"), tr("Runs")});
-    m_steps->setFixedWidth(130);
+    m_steps->addItems({tr("1  Model"), tr("2  Data"), tr("3  Layers"), tr("4  Options"), tr("5  Train"),
+                       tr("Weight vectors"), tr("Runs"), tr("Compare"), tr("Try it")});
+    m_steps->setFixedWidth(150);
     m_pages = new QStackedWidget;
     for (QWidget* page : {static_cast<QWidget*>(m_model), static_cast<QWidget*>(m_data), static_cast<QWidget*>(m_layers),
-                          static_cast<QWidget*>(m_options), static_cast<QWidget*>(m_train), static_cast<QWidget*>(m_runs)})
+                          static_cast<QWidget*>(m_options), static_cast<QWidget*>(m_train), static_cast<QWidget*>(m_weights),
+                          static_cast<QWidget*>(m_runs), static_cast<QWidget*>(m_compare), static_cast<QWidget*>(m_try)})
         m_pages->addWidget(page);
 
     auto* central = new QWidget;
@@ -47,25 +63,7 @@ MainWindow::MainWindow(const QString& database_path, QWidget* parent) : QMainWin
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
     statusBar()->showMessage(tr("Runs are kept in %1").arg(database_path));
-    QMenu* settings = menuBar()->addMenu(tr("&Settings"));
-    settings->addAction(tr("Check the maths library"), this, [this] {
-        const BlasCheck check = check_blas();
-        QMessageBox::information(this, tr("Maths library"),
-                                 check.slow ? QString::fromStdString(check.advice)
-                                            : tr("Matrix products run at %1 GFLOP/s (%2): fine.")
-                                                  .arg(check.gflops, 0, 'f', 0)
-                                                  .arg(QString::fromStdString(check.library)));
-    });
-    settings->addAction(tr("Database location…"), this, [this, database_path] {
-        const QString chosen = QFileDialog::getSaveFileName(this, tr("Keep runs in"), database_path,
-                                                            tr("Run databases (*.sqlite);;All files (*)"),
-                                                            nullptr, QFileDialog::DontConfirmOverwrite);
-        if (chosen.isEmpty())
-            return;
-        QSettings().setValue(QStringLiteral("databasePath"), chosen);
-        QMessageBox::information(this, tr("Database location"),
-                                 tr("DoRA Studio will keep runs in %1 from its next start.").arg(chosen));
-    });
+    buildMenus(database_path);
 
     connect(m_steps, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     connect(m_model, &ModelPage::modelChosen, this, &MainWindow::onModelChosen);
@@ -85,6 +83,18 @@ MainWindow::MainWindow(const QString& database_path, QWidget* parent) : QMainWin
         m_train->showStoredRun(id);
         showPage(TrainStep);
     });
+    connect(m_runs, &RunsPage::compareRequested, this, &MainWindow::compareRuns);
+    connect(m_runs, &RunsPage::tryRequested, this, [this](qint64 id) {
+        m_try->setRun(id);
+        showPage(TryStep);
+    });
+    connect(m_train, &TrainPage::runFinished, m_try, &TryPage::refreshRuns);
+    connect(m_train, &TrainPage::runStarted, m_weights, &WeightsPage::runStarted);
+    connect(&m_train->session(), &TrainingSession::metricsArrived, m_weights, &WeightsPage::append);
+    connect(m_train, &TrainPage::seriesFinished, this, [this](const QList<qint64>& ids) {
+        if (ids.size() >= 2)
+            compareRuns(ids);
+    });
     connect(m_runs, &RunsPage::resumeRequested, this, [this](qint64 id) {
         if (m_train->isTraining())
             return;
@@ -100,6 +110,83 @@ MainWindow::MainWindow(const QString& database_path, QWidget* parent) : QMainWin
     m_model->choose(QStringLiteral("demo-gpt"));
     showPage(ModelStep);
     resize(1200, 780);
+}
+
+void MainWindow::buildMenus(const QString& database_path)
+{
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* presenter = view->addAction(tr("Presenter mode (large plot text)"));
+    presenter->setCheckable(true);
+    presenter->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    connect(presenter, &QAction::toggled, this, &MainWindow::setPresenterMode);
+    QAction* full_screen = view->addAction(tr("Full screen"));
+    full_screen->setCheckable(true);
+    full_screen->setShortcut(QKeySequence::FullScreen);
+    connect(full_screen, &QAction::toggled, this, [this](bool on) { on ? showFullScreen() : showNormal(); });
+    view->addSeparator();
+    view->addAction(tr("Guided demo: LoRA vs DoRA"), this, &MainWindow::startGuidedDemo);
+
+    QMenu* settings = menuBar()->addMenu(tr("&Settings"));
+    settings->addAction(tr("Check the maths library"), this, [this] {
+        const BlasCheck check = check_blas();
+        QMessageBox::information(this, tr("Maths library"),
+                                 check.slow ? QString::fromStdString(check.advice)
+                                            : tr("Matrix products run at %1 GFLOP/s (%2): fine.")
+                                                  .arg(check.gflops, 0, 'f', 0)
+                                                  .arg(QString::fromStdString(check.library)));
+    });
+    settings->addAction(tr("Database location…"), this, [this, database_path] {
+        const QString chosen = QFileDialog::getSaveFileName(this, tr("Keep runs in"), database_path,
+                                                            tr("Run databases (*.sqlite);;All files (*)"),
+                                                            nullptr, QFileDialog::DontConfirmOverwrite);
+        if (chosen.isEmpty())
+            return;
+        QSettings().setValue(QStringLiteral("databasePath"), chosen);
+        QMessageBox::information(this, tr("Database location"),
+                                 tr("DoRA Studio will keep runs in %1 from its next start.").arg(chosen));
+    });
+    QMenu* language = settings->addMenu(tr("Language"));
+    auto* languages = new QActionGroup(language);
+    const QString chosen = QSettings().value(QStringLiteral("language")).toString();
+    for (const auto& [code, name] : std::initializer_list<std::pair<QString, QString>>{
+             {QString(), tr("System language")}, {QStringLiteral("en"), QStringLiteral("English")},
+             {QStringLiteral("zh_CN"), QStringLiteral("简体中文")}}) {
+        QAction* action = language->addAction(name);
+        action->setCheckable(true);
+        action->setChecked(code == chosen);
+        languages->addAction(action);
+        connect(action, &QAction::triggered, this, [this, code = code] {
+            QSettings().setValue(QStringLiteral("language"), code);
+            QMessageBox::information(this, tr("Language"), tr("DoRA Studio will use this language from its next start."));
+        });
+    }
+}
+
+void MainWindow::compareRuns(const QList<qint64>& run_ids)
+{
+    m_runs->refresh();
+    m_runs->selectRuns(run_ids);
+    m_compare->showRuns(run_ids);
+    if (m_presenter)
+        scale_plot_fonts(m_compare, kPresenterScale);
+    showPage(CompareStep);
+}
+
+void MainWindow::setPresenterMode(bool on)
+{
+    m_presenter = on;
+    scale_plot_fonts(this, on ? kPresenterScale : 1.0);
+}
+
+GuidedDemo* MainWindow::startGuidedDemo()
+{
+    if (!m_guide) {
+        m_guide = new GuidedDemo(*this);
+        addDockWidget(Qt::RightDockWidgetArea, m_guide);
+    }
+    m_guide->show();
+    m_guide->goTo(0);
+    return m_guide;
 }
 
 void MainWindow::showPage(Page page)
@@ -152,6 +239,8 @@ std::optional<RunConfig> MainWindow::currentConfig()
     config.adapter.targets.clear();
     for (const QString& t : targets)
         config.adapter.targets.push_back(t.toStdString());
+    if (m_adjust)
+        m_adjust(config);
     config.name = QStringLiteral("%1 %2 r%3")
                       .arg(QFileInfo(m_model->source()).fileName(), m_options->method().toUpper())
                       .arg(m_options->rank())

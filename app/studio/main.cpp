@@ -1,10 +1,11 @@
-// dora-studio: the desktop application. `dora-studio [--db FILE] [--demo NAME [--screenshots DIR]
-// [--quit-when-done]]`; without --db the database chosen in Settings, or the default one in the
+// dora-studio: the desktop application. `dora-studio [--db FILE] [--lang LANGUAGE] [--guided-demo]
+// [--demo NAME [--screenshots DIR] [--quit-when-done]]`; without --db the database chosen in Settings, or the default one in the
 // application-data folder.
 #include "default_paths.h"
 #include "demo_driver.h"
 #include "main_window.h"
 #include "omp_wait_policy.h"
+#include "translations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -31,8 +32,17 @@ int main(int argc, char** argv)
                                          QStringLiteral("DIR"));
     const QCommandLineOption quit(QStringLiteral("quit-when-done"),
                                   QApplication::translate("main", "With --demo: quit when the run ends."));
-    parser.addOptions({demo, screenshots, quit});
+    const QCommandLineOption lang(QStringLiteral("lang"),
+                                  QApplication::translate("main", "Interface language, e.g. en or zh_CN (default: the "
+                                                                  "one chosen in Settings, else the system's)."),
+                                  QStringLiteral("LANGUAGE"));
+    const QCommandLineOption guide(QStringLiteral("guided-demo"),
+                                   QApplication::translate("main", "Open the guided LoRA-vs-DoRA demo at start."));
+    parser.addOptions({demo, screenshots, quit, lang, guide});
     parser.process(app);
+    // Chosen before any window exists: widgets take their texts when they are built.
+    dora::ui::install_translations(app, parser.isSet(lang) ? parser.value(lang)
+                                                           : QSettings().value(QStringLiteral("language")).toString());
 
     QString database = parser.value(db);
     if (database.isEmpty())
@@ -41,6 +51,8 @@ int main(int argc, char** argv)
         database = QString::fromStdString(dora::app::default_database_path());
     dora::ui::MainWindow window(database);
     window.show();
+    if (parser.isSet(guide))
+        window.startGuidedDemo();
     if (parser.isSet(demo)) {
         auto* driver = new dora::ui::DemoDriver(window, parser.value(demo), parser.value(screenshots), parser.isSet(quit));
         driver->start();

@@ -22,16 +22,6 @@ QString methodLabel(const std::string& method)
     return QString::fromStdString(method);
 }
 
-QString statusLabel(const std::string& status)
-{
-    if (status == "running") return RunsTableModel::tr("Running");
-    if (status == "finished") return RunsTableModel::tr("Finished");
-    if (status == "failed") return RunsTableModel::tr("Failed");
-    if (status == "stopped") return RunsTableModel::tr("Stopped");
-    if (status == "interrupted") return RunsTableModel::tr("Interrupted");
-    return QString::fromStdString(status);
-}
-
 // A built-in name stays as is; a folder shows its last part (the full path is in the tooltip).
 QString modelLabel(const std::string& model)
 {
@@ -59,6 +49,16 @@ bool sameRow(const dora::RunRecord& a, const dora::RunRecord& b)
 }
 
 }  // namespace
+
+QString run_status_label(const std::string& status)
+{
+    if (status == "running") return RunsTableModel::tr("Running");
+    if (status == "finished") return RunsTableModel::tr("Finished");
+    if (status == "failed") return RunsTableModel::tr("Failed");
+    if (status == "stopped") return RunsTableModel::tr("Stopped");
+    if (status == "interrupted") return RunsTableModel::tr("Interrupted");
+    return QString::fromStdString(status);
+}
 
 RunsTableModel::RunsTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
@@ -134,7 +134,7 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const
         case NameColumn: return QString::fromStdString(r->name);
         case MethodColumn: return methodLabel(r->method);
         case ModelColumn: return modelLabel(r->model);
-        case StatusColumn: return statusLabel(r->status);
+        case StatusColumn: return run_status_label(r->status);
         case DateColumn: {
             const QDateTime t = createdAt(*r);
             return t.isValid() ? QLocale().toString(t.toLocalTime(), QLocale::ShortFormat)

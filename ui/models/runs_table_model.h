@@ -42,4 +42,7 @@ private:
     std::vector<dora::RunRecord> m_runs;
 };
 
+// "Finished", "Interrupted", ... in the interface language, for a stored status.
+QString run_status_label(const std::string& status);
+
 }  // namespace dora::ui

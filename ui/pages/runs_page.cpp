@@ -17,6 +17,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <stdexcept>
@@ -34,11 +35,16 @@ RunsPage::RunsPage(const QString& database_path, QWidget* parent) : QWidget(pare
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(RunsTableModel::DateColumn, Qt::DescendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);  // several runs, to compare them
     m_table->horizontalHeader()->setSectionResizeMode(RunsTableModel::NameColumn, QHeaderView::Stretch);
     m_table->verticalHeader()->hide();
 
     m_open = new QPushButton(tr("Show plots"));
+    m_compare = new QPushButton(tr("Compare"));
+    m_compare->setObjectName(QStringLiteral("compareButton"));
+    m_compare->setToolTip(tr("Select two or more runs (Ctrl+click) to see their losses, settings and results together."));
+    m_try = new QPushButton(tr("Try it"));
+    m_try->setToolTip(tr("Put the trained model next to the base model on your own prompt or on held-out samples."));
     m_resume = new QPushButton(tr("Resume"));
     m_resume->setToolTip(tr("Continue an interrupted or stopped run from its last checkpoint."));
     m_delete = new QPushButton(tr("Delete"));
@@ -58,7 +64,7 @@ RunsPage::RunsPage(const QString& database_path, QWidget* parent) : QWidget(pare
     m_save_notes->setObjectName(QStringLiteral("saveNotesButton"));
 
     auto* buttons = new QHBoxLayout;
-    for (QPushButton* b : {m_open, m_resume, m_export_adapter, m_export_merged, m_export_csv, m_delete})
+    for (QPushButton* b : {m_open, m_compare, m_try, m_resume, m_export_adapter, m_export_merged, m_export_csv, m_delete})
         buttons->addWidget(b);
     buttons->addStretch();
     auto* layout = new QVBoxLayout(this);
@@ -77,6 +83,8 @@ RunsPage::RunsPage(const QString& database_path, QWidget* parent) : QWidget(pare
     });
     connect(m_open, &QPushButton::clicked, this, [this] { Q_EMIT openRequested(selectedRun()); });
     connect(m_resume, &QPushButton::clicked, this, [this] { Q_EMIT resumeRequested(selectedRun()); });
+    connect(m_compare, &QPushButton::clicked, this, [this] { Q_EMIT compareRequested(selectedRuns()); });
+    connect(m_try, &QPushButton::clicked, this, [this] { Q_EMIT tryRequested(selectedRun()); });
     connect(m_export_adapter, &QPushButton::clicked, this, [this] { exportSelected(false); });
     connect(m_export_merged, &QPushButton::clicked, this, [this] { exportSelected(true); });
     connect(m_export_csv, &QPushButton::clicked, this, &RunsPage::exportMetricsCsv);
@@ -123,11 +131,32 @@ RunsPage::RunsPage(const QString& database_path, QWidget* parent) : QWidget(pare
 
 long long RunsPage::selectedRun() const
 {
-    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    if (rows.isEmpty())
-        return 0;
-    const dora::RunRecord* run = m_model->runAt(m_proxy->mapToSource(rows.first()).row());
-    return run ? run->id : 0;
+    const QList<qint64> runs = selectedRuns();
+    return runs.size() == 1 ? runs.front() : 0;
+}
+
+QList<qint64> RunsPage::selectedRuns() const
+{
+    QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(), [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    QList<qint64> ids;
+    for (const QModelIndex& row : rows)
+        if (const dora::RunRecord* run = m_model->runAt(m_proxy->mapToSource(row).row()))
+            ids << run->id;
+    return ids;
+}
+
+void RunsPage::selectRuns(const QList<qint64>& run_ids)
+{
+    QItemSelection selection;
+    for (qint64 id : run_ids) {
+        const int row = m_model->rowOfRun(id);
+        if (row < 0)
+            continue;
+        const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+        selection.select(index, index);
+    }
+    m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
 }
 
 void RunsPage::refresh()
@@ -145,6 +174,8 @@ void RunsPage::updateButtons()
     const dora::RunRecord* run = m_model->runAt(m_model->rowOfRun(selectedRun()));
     const bool has = run != nullptr;
     m_open->setEnabled(has);
+    m_compare->setEnabled(selectedRuns().size() >= 2);
+    m_try->setEnabled(has && run->status != "running" && run->steps_done > 0);
     m_delete->setEnabled(has && run->status != "running");
     m_resume->setEnabled(has && (run->status == "interrupted" || run->status == "stopped"));
     m_export_adapter->setEnabled(has && run->method != "full" && run->status != "running");

@@ -22,11 +22,15 @@ public:
 
     void refresh();  // re-reads the database; keeps the selection
     RunsTableModel* model() const { return m_model; }
-    long long selectedRun() const;  // 0 when none
+    long long selectedRun() const;  // 0 unless exactly one run is selected
+    QList<qint64> selectedRuns() const;  // in the table's order
+    void selectRuns(const QList<qint64>& run_ids);
 
 Q_SIGNALS:
     void openRequested(qint64 run_id);
     void resumeRequested(qint64 run_id);
+    void compareRequested(const QList<qint64>& run_ids);
+    void tryRequested(qint64 run_id);
 
 private:
     void updateButtons();
@@ -39,6 +43,8 @@ private:
     QSortFilterProxyModel* m_proxy;
     QTableView* m_table;
     QPushButton* m_open;
+    QPushButton* m_compare;
+    QPushButton* m_try;
     QPushButton* m_resume;
     QPushButton* m_delete;
     QPushButton* m_export_adapter;

@@ -1,5 +1,6 @@
 #include "pages/train_page.h"
 
+#include "dora/comparison.h"
 #include "dora/run_store.h"
 #include "plots/decomposition_scatter.h"
 #include "plots/layer_change_plot.h"
@@ -21,6 +22,7 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTime>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -51,6 +53,12 @@ TrainPage::TrainPage(const QString& database_path, QWidget* parent)
     m_start = new QPushButton(tr("Start"));
     m_start->setObjectName(QStringLiteral("startButton"));
     m_start->setToolTip(tr("Train with the model, data, layers and options you chose."));
+    m_compare = new QPushButton(tr("LoRA vs DoRA"));
+    m_compare->setObjectName(QStringLiteral("loraVsDoraButton"));
+    m_compare->setToolTip(tr("Train this setup twice, as LoRA and as DoRA - same model, data, seed, data order, "
+                             "rank and layers - then compare the two runs."));
+    m_half_rank = new QCheckBox(tr("+ DoRA at half rank"));
+    m_half_rank->setToolTip(tr("Also train DoRA with half the rank: does it match LoRA with fewer parameters?"));
     m_pause = new QPushButton(tr("Pause"));
     m_pause->setCheckable(true);
     m_stop = new QPushButton(tr("Stop"));
@@ -86,7 +94,8 @@ TrainPage::TrainPage(const QString& database_path, QWidget* parent)
     m_log->setPlaceholderText(tr("Messages about the run appear here."));
 
     auto* controls = new QHBoxLayout;
-    for (QWidget* w : {static_cast<QWidget*>(m_start), static_cast<QWidget*>(m_pause), static_cast<QWidget*>(m_stop)})
+    for (QWidget* w : {static_cast<QWidget*>(m_start), static_cast<QWidget*>(m_compare), static_cast<QWidget*>(m_half_rank),
+                       static_cast<QWidget*>(m_pause), static_cast<QWidget*>(m_stop)})
         controls->addWidget(w);
     controls->addWidget(m_progress, 1);
     controls->addWidget(m_time);
@@ -119,6 +128,7 @@ TrainPage::TrainPage(const QString& database_path, QWidget* parent)
     layout->addLayout(grid, 1);
 
     connect(m_start, &QPushButton::clicked, this, &TrainPage::startRun);
+    connect(m_compare, &QPushButton::clicked, this, &TrainPage::startLoraVsDora);
     connect(m_pause, &QPushButton::toggled, this, [this](bool paused) {
         m_session.setPaused(paused);
         m_pause->setText(paused ? tr("Resume") : tr("Pause"));
@@ -142,26 +152,43 @@ TrainPage::TrainPage(const QString& database_path, QWidget* parent)
             });
     connect(&m_session, &TrainingSession::metricsArrived, this, &TrainPage::append);
     connect(&m_session, &TrainingSession::message, this, &TrainPage::log);
-    connect(&m_session, &TrainingSession::finished, this,
-            [this](qint64 id, const QString& status, const QString& message, double final_loss) {
-                setRunning(false);
-                // A failure must not hide in a background tab: say it above the plots and open the log.
-                const bool failed = status == QLatin1String("failed");
-                m_outcome->setStyleSheet(failed ? QStringLiteral("color: #b00020; font-weight: bold;") : QString());
-                m_outcome->setText(failed ? tr("The run failed: %1").arg(message) : QString());
-                m_outcome->setVisible(failed);
-                if (failed)
-                    m_side_tabs->setCurrentWidget(m_log);
-                log(message.isEmpty() ? tr("Run %1 %2; held-out loss %3.").arg(id).arg(status).arg(final_loss, 0, 'f', 4)
-                                      : tr("Run %1 %2: %3").arg(id).arg(status, message));
-                Q_EMIT runFinished(id, status);
-            });
+    connect(&m_session, &TrainingSession::finished, this, &TrainPage::onFinished);
     setRunning(false);
+}
+
+void TrainPage::onFinished(qint64 id, const QString& status, const QString& message, double final_loss)
+{
+    setRunning(false);
+    // A failure must not hide in a background tab: say it above the plots and open the log.
+    const bool failed = status == QLatin1String("failed");
+    m_outcome->setStyleSheet(failed ? QStringLiteral("color: #b00020; font-weight: bold;") : QString());
+    m_outcome->setText(failed ? tr("The run failed: %1").arg(message) : QString());
+    m_outcome->setVisible(failed);
+    if (failed)
+        m_side_tabs->setCurrentWidget(m_log);
+    log(message.isEmpty() ? tr("Run %1 %2; held-out loss %3.").arg(id).arg(status).arg(final_loss, 0, 'f', 4)
+                          : tr("Run %1 %2: %3").arg(id).arg(status, message));
+    Q_EMIT runFinished(id, status);
+    if (!m_series_active)
+        return;
+    if (id != 0)
+        m_series << id;
+    if (status == QLatin1String("finished") && !m_queue.empty()) {
+        const RunConfig next = m_queue.front();
+        m_queue.erase(m_queue.begin());
+        // Start the next run once the finished one's signal has been handled everywhere.
+        QTimer::singleShot(0, this, [this, next] { launch(next); });
+        return;
+    }
+    m_queue.clear();
+    m_series_active = false;
+    Q_EMIT seriesFinished(m_series);
 }
 
 void TrainPage::setRunning(bool running)
 {
     m_start->setEnabled(!running);
+    m_compare->setEnabled(!running);
     m_pause->setEnabled(running);
     m_stop->setEnabled(running);
     if (!running) {
@@ -184,10 +211,36 @@ void TrainPage::startRun()
     const std::optional<RunConfig> config = m_config_source ? m_config_source() : std::nullopt;
     if (!config)
         return;
+    m_queue.clear();
+    m_series_active = false;
+    launch(*config);
+}
+
+void TrainPage::startSeries(const std::vector<RunConfig>& configs)
+{
+    if (isTraining() || configs.empty())
+        return;
+    m_queue.assign(configs.begin() + 1, configs.end());
+    m_series.clear();
+    m_series_active = true;
+    log(tr("Training %n runs one after the other, then comparing them.", nullptr, static_cast<int>(configs.size())));
+    launch(configs.front());
+}
+
+void TrainPage::startLoraVsDora()
+{
+    const std::optional<RunConfig> config = m_config_source ? m_config_source() : std::nullopt;
+    if (config)
+        startSeries(lora_vs_dora_configs(*config, m_half_rank->isChecked()));
+}
+
+void TrainPage::launch(const RunConfig& config)
+{
     clearPlots();
     m_clock.start();
     setRunning(true);
-    m_session.start(*config);
+    Q_EMIT runStarted(QString::fromStdString(config.adapter.method));
+    m_session.start(config);
 }
 
 void TrainPage::resumeRun(long long run_id)
@@ -195,6 +248,11 @@ void TrainPage::resumeRun(long long run_id)
     showStoredRun(run_id);
     m_clock.start();
     setRunning(true);
+    try {
+        if (const auto record = RunStore(m_database.toStdString()).find_run(run_id))
+            Q_EMIT runStarted(QString::fromStdString(record->method));
+    } catch (const std::exception&) {  // the resume itself reports an unusable store
+    }
     m_session.resume(run_id);
 }
 

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <optional>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -38,6 +39,12 @@ public:
     bool isTraining() const { return m_session.isRunning(); }
 
     void startRun();
+    // Trains the configs one after the other (a LoRA-vs-DoRA comparison), each shown live; after the
+    // last one, or when one does not finish, seriesFinished() names the runs made.
+    void startSeries(const std::vector<RunConfig>& configs);
+    // The LoRA-vs-DoRA action: the current config as LoRA and as DoRA (and DoRA at half the rank when
+    // the box is ticked), the same in everything else.
+    void startLoraVsDora();
     void resumeRun(long long run_id);
     void stopRun();
     // Draws a stored run's metrics from the database (a finished, stopped or interrupted run).
@@ -49,9 +56,13 @@ public:
 
 Q_SIGNALS:
     void runFinished(qint64 run_id, const QString& status);
+    void runStarted(const QString& method);  // lora | dora | full, as each run (or resume) begins
+    void seriesFinished(const QList<qint64>& run_ids);
 
 private:
     void clearPlots();
+    void launch(const RunConfig& config);
+    void onFinished(qint64 id, const QString& status, const QString& message, double final_loss);
     void setRunning(bool running);
     void append(const MetricsChunk& chunk);
     void log(const QString& text);
@@ -61,6 +72,8 @@ private:
     TrainingSession m_session;
     std::function<std::optional<RunConfig>()> m_config_source;
     QPushButton* m_start;
+    QPushButton* m_compare;
+    QCheckBox* m_half_rank;
     QPushButton* m_pause;
     QPushButton* m_stop;
     QProgressBar* m_progress;
@@ -80,6 +93,9 @@ private:
     QLabel* m_outcome;
     QElapsedTimer m_clock;
     int m_total_steps = 0, m_start_step = 0;
+    std::vector<RunConfig> m_queue;  // the series' runs still to train
+    QList<qint64> m_series;          // the series' runs so far
+    bool m_series_active = false;
 };
 
 }  // namespace dora::ui

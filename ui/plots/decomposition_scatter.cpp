@@ -39,7 +39,7 @@ DecompositionScatter::DecompositionScatter(QWidget* parent) : QWidget(parent), m
 
     // Rows: title, statistics line, then axes with the step colour bar beside them. The text sits
     // outside the axes so it never hides a point.
-    frame_plot(this, m_plot, tr("Magnitude vs direction change per layer"));
+    m_title = frame_plot(this, m_plot, tr("Magnitude vs direction change per layer"));
     QCPLayoutGrid* grid = m_plot->plotLayout();
     grid->insertRow(1);
     m_stats = new QCPTextElement(m_plot, QString(), font());
@@ -129,8 +129,15 @@ void DecompositionScatter::updateStatistics()
         }
         m_intercept = mm / m_allD.size() - m_slope * md / m_allD.size();
     }
-    m_stats->setText(tr("r (all points) = %1    mean r within a step = %2    dashed: least-squares fit")
-                         .arg(formatR(m_r), formatR(m_rWithin)));
+    const QString slope = std::isfinite(m_slope) ? QString::number(m_slope, 'g', 3) : QStringLiteral("—");
+    m_stats->setText(tr("r (all points) = %1    mean r within a step = %2    slope = %3 (dashed fit)")
+                         .arg(formatR(m_r), formatR(m_rWithin), slope));
+}
+
+void DecompositionScatter::setTitle(const QString& title)
+{
+    m_title->setText(title);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void DecompositionScatter::updateColors()

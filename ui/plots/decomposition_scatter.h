@@ -27,6 +27,7 @@ public:
     void appendLayerStats(int step, const QStringList& names, const QVector<double>& delta_m,
                           const QVector<double>& delta_d);
     void clear();
+    void setTitle(const QString& title);
 
     int pointCount() const { return m_allD.size(); }
     double correlation() const { return m_r; }              // Pearson r of all points; NaN if undefined
@@ -47,6 +48,7 @@ private:
     void updateRanges();
 
     QCustomPlot* m_plot = nullptr;
+    QCPTextElement* m_title = nullptr;
     QCPTextElement* m_stats = nullptr;
     QCPColorScale* m_colorScale = nullptr;
     QCPItemLine* m_fit = nullptr;

@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -64,14 +65,26 @@ QColor MetricPlot::nextColor() const
     return kPalette[m_series.size() % (sizeof kPalette / sizeof kPalette[0])];
 }
 
-void MetricPlot::addSeries(const QString& key, const QString& label, bool markers)
+void MetricPlot::setLegendColumns(int columns)
+{
+    m_plot->legend->setWrap(std::max(1, columns));
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QColor MetricPlot::paletteColor(int index)
+{
+    const int size = static_cast<int>(sizeof kPalette / sizeof kPalette[0]);
+    return kPalette[((index % size) + size) % size];
+}
+
+void MetricPlot::addSeries(const QString& key, const QString& label, bool markers, const QColor& color)
 {
     if (hasSeries(key))
         return;
     Series s;
     s.graph = m_plot->addGraph();
     s.graph->setName(label);
-    s.graph->setPen(QPen(nextColor(), markers ? 2 : 1.2));
+    s.graph->setPen(QPen(color.isValid() ? color : nextColor(), markers ? 2 : 1.2));
     // Dense series draw thousands of segments per frame: antialiasing them costs more than it shows.
     // Sparse ones (a few dozen points) keep it, so their round markers stay round.
     s.graph->setAntialiased(markers);
@@ -206,6 +219,15 @@ void MetricPlot::clear()
     m_xMax = m_yMax = -kInf;
     m_plot->xAxis->setRange(0, 10);
     m_plot->yAxis->setRange(m_log ? 0.1 : 0, 1);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void MetricPlot::clearSeries()
+{
+    clear();
+    for (auto& [key, s] : m_series)
+        m_plot->removeGraph(s.graph);
+    m_series.clear();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 

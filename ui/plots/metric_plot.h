@@ -29,7 +29,10 @@ public:
 
     // Declares a series: `key` is what appendPoints() uses, `label` what the legend shows (already
     // translated). Sparse series (held-out loss) get markers so single points stay visible.
-    void addSeries(const QString& key, const QString& label, bool markers = false);
+    // `color`: the series' colour; by default the next of the palette.
+    void addSeries(const QString& key, const QString& label, bool markers = false, const QColor& color = QColor());
+    static QColor paletteColor(int index);
+    void setLegendColumns(int columns);  // entries per legend row (4 by default)  // the colour-blind-safe palette the plots share
     bool hasSeries(const QString& key) const { return m_series.count(key) != 0; }
 
     // Buffers points; they are drawn on the next frame. An undeclared key becomes a series labelled key.
@@ -41,6 +44,7 @@ public:
     bool logScale() const { return m_log; }
 
     void clear();  // drops the points, keeps the series
+    void clearSeries();  // drops the series too
 
     // PNG, JPEG, PDF or SVG by extension (plot_export.h). On failure returns false and, if `error` is
     // given, a sentence a person can act on.

@@ -2,12 +2,15 @@
 
 #include "dora/recorded_run.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 
 namespace dora::ui {
 
 struct SessionState {
     TrainingControl control;
+    std::atomic<int> step_delay_ms{0};
     std::mutex mutex;
     MetricsChunk pending;
     std::vector<QString> messages;
@@ -34,7 +37,14 @@ public:
         m_shared->start_step = trainer.start_step();
         m_shared->description = QString::fromStdString(trainer.data_description());
     }
-    void on_step(const StepMetrics& m) override { append([&](MetricsChunk& c) { c.steps.push_back(m); }); }
+    void on_step(const StepMetrics& m) override
+    {
+        append([&](MetricsChunk& c) { c.steps.push_back(m); });
+        // Slow motion for live demonstrations: wait on the training thread, a slice at a time so
+        // that Stop still takes effect at once.
+        for (int waited = 0; waited < m_shared->step_delay_ms && !m_shared->control.stop; waited += 5)
+            QThread::msleep(5);
+    }
     void on_eval(const EvalResult& e) override { append([&](MetricsChunk& c) { c.evals.push_back(e); }); }
     void on_layer_stats(const LayerStats& s) override { append([&](MetricsChunk& c) { c.layer_stats.push_back(s); }); }
     void on_message(const std::string& text) override
@@ -79,6 +89,13 @@ void TrainingSession::setPaused(bool paused)
         m_shared->control.pause = paused;
 }
 
+void TrainingSession::setStepDelay(int milliseconds)
+{
+    m_step_delay_ms = std::max(0, milliseconds);
+    if (m_shared)
+        m_shared->step_delay_ms = m_step_delay_ms;
+}
+
 void TrainingSession::stop()
 {
     if (m_shared)
@@ -110,6 +127,7 @@ void TrainingSession::launch(Work work)
         delete m_thread;
     }
     m_shared = std::make_shared<SessionState>();
+    m_shared->step_delay_ms = m_step_delay_ms;
     m_run_id = 0;
     std::shared_ptr<SessionState> shared = m_shared;
     m_thread = QThread::create([work = std::move(work), shared]() {

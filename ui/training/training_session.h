@@ -43,6 +43,10 @@ public:
     void start(const RunConfig& config);
     void resume(long long run_id);
     void setPaused(bool paused);
+    // Slow motion for teaching: each step is followed by a pause of this length, so a run that takes
+    // a second can be watched. Reported times (and time per step) include the pauses.
+    void setStepDelay(int milliseconds);
+    int stepDelay() const { return m_step_delay_ms; }
     void stop();
     bool isRunning() const;
     long long runId() const { return m_run_id; }
@@ -65,6 +69,7 @@ private:
     QThread* m_thread = nullptr;
     QTimer m_delivery;
     long long m_run_id = 0;
+    int m_step_delay_ms = 0;
 };
 
 }  // namespace dora::ui
