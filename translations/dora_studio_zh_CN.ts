@@ -358,8 +358,10 @@
         <translation>ΔM：幅度变化（每行 |‖W‖ − ‖W₀‖| 的平均值）</translation>
     </message>
     <message>
-        <source>r (all points) = %1    mean r within a step = %2    slope = %3 (dashed fit)</source>
-        <translation>r（所有点）= %1    同一步内的平均 r = %2    斜率 = %3（虚线拟合）</translation>
+        <source>r (all points) = %1    mean r within a step = %2
+slope = %3 (dashed fit)</source>
+        <translation>r（所有点）= %1    同一步内的平均 r = %2
+斜率 = %3（虚线拟合）</translation>
     </message>
 </context>
 <context>
@@ -1366,6 +1368,10 @@
     <message>
         <source>Held-out points: %1. Correct: base model %2%, trained model %3%.</source>
         <translation>留出的点：%1 个。正确率：基础模型 %2%，训练后的模型 %3%。</translation>
+    </message>
+    <message>
+        <source>Run %1: %2</source>
+        <translation>运行 %1：%2</translation>
     </message>
 </context>
 <context>

@@ -130,7 +130,7 @@ void DecompositionScatter::updateStatistics()
         m_intercept = mm / m_allD.size() - m_slope * md / m_allD.size();
     }
     const QString slope = std::isfinite(m_slope) ? QString::number(m_slope, 'g', 3) : QStringLiteral("—");
-    m_stats->setText(tr("r (all points) = %1    mean r within a step = %2    slope = %3 (dashed fit)")
+    m_stats->setText(tr("r (all points) = %1    mean r within a step = %2\nslope = %3 (dashed fit)")
                          .arg(formatR(m_r), formatR(m_rWithin), slope));
 }
 
