@@ -320,6 +320,7 @@ private Q_SLOTS:
     {
         const dora::BlasCheck check = dora::check_blas();
         QVERIFY(check.gflops > 0);
+        QVERIFY2(check.library.find("openblas") != std::string::npos, check.library.c_str());
         QVERIFY2(!check.slow, check.advice.c_str());
         QVERIFY(check.advice.empty());
     }

@@ -10,7 +10,7 @@ namespace dora {
 struct BlasCheck {
     std::string library;   // the BLAS shared library this process loaded, or "" when none was seen
     double gflops = 0;     // measured on a 256 x 256 float32 matrix product, all threads
-    bool slow = false;     // the reference BLAS, or under 10 GFLOP/s
+    bool slow = false;     // the reference BLAS, or an unknown library under 10 GFLOP/s
     std::string advice;    // what to do about it, empty when all is well
 };
 
