@@ -296,14 +296,8 @@ void ComparePage::fillScatters()
         scatter->setTitle(run_label(run.record));
         scatter->setMinimumWidth(360);
         for (const LayerStats& s : run.layer_stats) {
-            QStringList names;
-            QVector<double> dm, dd;
-            for (const LayerStat& l : s.layers) {
-                names << QString::fromStdString(l.layer);
-                dm << l.delta_magnitude;
-                dd << l.delta_direction;
-            }
-            scatter->appendLayerStats(s.step, names, dm, dd);
+            const LayerStatsColumns c = layer_stats_columns(s);
+            scatter->appendLayerStats(s.step, c.names, c.delta_m, c.delta_d);
         }
         m_scatter_row->addWidget(scatter);
         m_scatters << scatter;

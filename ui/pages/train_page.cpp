@@ -4,6 +4,7 @@
 #include "dora/run_store.h"
 #include "plots/decomposition_scatter.h"
 #include "plots/layer_change_plot.h"
+#include "plots/live_series.h"
 #include "plots/metric_plot.h"
 #include "plots/plot_export.h"
 
@@ -283,15 +284,9 @@ void TrainPage::append(const MetricsChunk& chunk)
     }
     m_loss->appendPoints(QStringLiteral("eval"), eval_steps, eval_loss);
     for (const LayerStats& s : chunk.layer_stats) {
-        QStringList names;
-        QVector<double> dm, dd;
-        for (const LayerStat& l : s.layers) {
-            names << QString::fromStdString(l.layer);
-            dm << l.delta_magnitude;
-            dd << l.delta_direction;
-        }
-        m_layers->appendLayerStats(s.step, names, dm, dd);
-        m_scatter->appendLayerStats(s.step, names, dm, dd);
+        const LayerStatsColumns c = layer_stats_columns(s);
+        m_layers->appendLayerStats(s.step, c.names, c.delta_m, c.delta_d);
+        m_scatter->appendLayerStats(s.step, c.names, c.delta_m, c.delta_d);
     }
     if (!chunk.steps.empty()) {
         const int step = chunk.steps.back().step;

@@ -100,4 +100,15 @@ double least_squares_slope(const QVector<double>& xs, const QVector<double>& ys)
     return sxy / sxx;
 }
 
+LayerStatsColumns layer_stats_columns(const LayerStats& stats)
+{
+    LayerStatsColumns columns;
+    for (const LayerStat& layer : stats.layers) {
+        columns.names << QString::fromStdString(layer.layer);
+        columns.delta_m << layer.delta_magnitude;
+        columns.delta_d << layer.delta_direction;
+    }
+    return columns;
+}
+
 }  // namespace dora::ui

@@ -1,10 +1,13 @@
 // Live metric buffering for the training page, with no widgets and no QCustomPlot: the GUI thread
 // appends the batched metrics it receives, and each plot drains only what is new on its own timer, so a
 // frame costs O(new points) instead of O(history). Also the two numeric helpers the plots share:
-// TensorBoard-style smoothing and Pearson correlation.
+// TensorBoard-style smoothing and Pearson correlation, and layer statistics in the columns plots take.
 #pragma once
 
+#include "dora/training.h"
+
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 #include <map>
@@ -50,6 +53,13 @@ private:
     double m_ema = 0;
     int m_count = 0;
 };
+
+// One logged step of layer statistics as the plots take it: names, ΔM and ΔD in the logged order.
+struct LayerStatsColumns {
+    QStringList names;
+    QVector<double> delta_m, delta_d;
+};
+LayerStatsColumns layer_stats_columns(const LayerStats& stats);
 
 // Pearson correlation of paired samples; NaN for fewer than 3 pairs, unequal lengths or zero variance.
 double pearson(const QVector<double>& xs, const QVector<double>& ys);
