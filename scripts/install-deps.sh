@@ -9,6 +9,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
     libqcustomplot-dev libqcustomplot2.1-qt6 qt6-svg-dev   # plots, and saving them as SVG
     libsqlite3-dev nlohmann-json3-dev
+    libgloo-dev                               # headers LibTorch's ProcessGroupGloo includes (multi-process training)
     fonts-noto-cjk                            # the Simplified Chinese interface needs a CJK font
     xvfb xauth                                # headless screenshots and a real window without a display
 )

@@ -65,6 +65,24 @@ private slots:
         QVERIFY(!spins.first()->isEnabled());  // the rank means nothing for full fine-tuning
     }
 
+    void processesAreAnOptionOutsideTheConfig()
+    {
+        OptionsPage page;
+        page.show(dora::RunConfig{});
+        QCOMPARE(page.processes(), 1);
+        QSpinBox* processes = nullptr;
+        for (QSpinBox* spin : page.findChildren<QSpinBox*>())
+            if (spin->toolTip().contains("processes"))
+                processes = spin;
+        QVERIFY(processes);
+        dora::RunConfig before, after;
+        page.apply(before);
+        processes->setValue(3);
+        QCOMPARE(page.processes(), 3);
+        page.apply(after);  // the run computes the same on any number of processes: its config is unchanged
+        QCOMPARE(QString::fromStdString(dora::run_config_to_json(after)), QString::fromStdString(dora::run_config_to_json(before)));
+    }
+
     void badValueIsExplainedOnThePage()
     {
         OptionsPage page;

@@ -927,6 +927,14 @@ slope = %3 (dashed fit)</source>
         <source>Options</source>
         <translation>选项</translation>
     </message>
+    <message>
+        <source>Train on this many processes, each on its share of every batch: the same result, sooner when one process leaves cores idle. See the README for clusters.</source>
+        <translation>用这么多个进程训练，每个进程处理每个批次中属于它的一份：结果相同，在单个进程用不满所有核心时更快。集群用法见 README。</translation>
+    </message>
+    <message>
+        <source>Processes</source>
+        <translation>进程数</translation>
+    </message>
 </context>
 <context>
     <name>dora::ui::RunsPage</name>

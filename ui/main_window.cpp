@@ -230,6 +230,7 @@ std::optional<RunConfig> MainWindow::currentConfig()
     (m_model->isBuiltin() ? config.model.builtin : config.model.path) = m_model->source().toStdString();
     m_data->apply(config);
     m_options->apply(config);
+    m_train->session().setProcesses(m_options->processes());
     const QStringList targets = m_layers->model()->targetPatterns();
     if (targets.isEmpty()) {
         QMessageBox::information(this, tr("No layers chosen"), tr("Tick at least one layer to adapt."));

@@ -1,11 +1,14 @@
-// `dora-cli train CONFIG [--db FILE]` and `dora-cli train --resume RUN_ID [--db FILE]`: trains and
-// records the run, prints progress lines, and ends with one JSON line
-// {"run_id", "status", "steps", "first_eval_loss", "final_eval_loss", "seconds"}.
+// `dora-cli train CONFIG [--db FILE] [--nproc N]` and `dora-cli train --resume RUN_ID [--db FILE] [--nproc N]`:
+// trains and records the run, prints progress lines, and ends with one JSON line
+// {"run_id", "status", "steps", "first_eval_loss", "final_eval_loss", "seconds"}. With --nproc, or
+// started by a cluster launcher (WORLD_SIZE set), the process is one rank of a data-parallel run.
 #include "cli_args.h"
 #include "commands.h"
 #include "json_values.h"
 #include "default_paths.h"
+#include "worker_launcher.h"
 
+#include "dora/distributed.h"
 #include "dora/error.h"
 #include "dora/recorded_run.h"
 
@@ -14,6 +17,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <memory>
 
 namespace dora::cli {
 namespace {
@@ -64,23 +68,57 @@ private:
 };
 
 
+// The arguments for the workers: the same command without --nproc N.
+std::vector<std::string> without_nproc(const std::vector<std::string>& argv)
+{
+    std::vector<std::string> kept;
+    for (size_t i = 0; i < argv.size(); ++i) {
+        if (argv[i] == "--nproc")
+            ++i;
+        else
+            kept.push_back(argv[i]);
+    }
+    return kept;
+}
+
 }  // namespace
 
 int command_train(const std::vector<std::string>& argv)
 {
-    const Args args(argv, {"--db", "--resume"}, {});
+    const Args args(argv, {"--db", "--resume", "--nproc"}, {"--worker"});
     const std::string db = args.value("--db", app::default_database_path());
-    const bool resume = args.has("--resume");
-    if (resume ? !args.positional().empty() : args.positional().size() != 1)
-        throw Error("usage: dora-cli train CONFIG.json [--db FILE]  or  dora-cli train --resume RUN_ID [--db FILE]");
+    const bool resume = args.has("--resume"), worker = args.has("--worker");
+    if (resume || worker ? !args.positional().empty() : args.positional().size() != 1)
+        throw Error("usage: dora-cli train CONFIG.json [--db FILE] [--nproc N]  or  "
+                    "dora-cli train --resume RUN_ID [--db FILE] [--nproc N]  or  dora-cli train --worker");
+    const std::optional<ProcessGroupSettings> cluster = process_group_settings_from_environment();
+    if (worker && (!cluster || cluster->rank == 0))
+        throw Error("--worker is for the ranks other than 0 of a distributed run: set WORLD_SIZE, RANK (1 or more), "
+                    "MASTER_ADDR and MASTER_PORT");
+    const long long processes = args.integer("--nproc", 1);
+    if (processes < 1 || processes > 256)
+        throw Error("--nproc needs a number of processes from 1 to 256, got " + args.value("--nproc"));
+    if (processes > 1 && cluster)
+        throw Error("--nproc starts its own workers, but WORLD_SIZE is set (this process is already a rank of a run)");
+    if (processes > 1)
+        return launch_local_workers(static_cast<int>(processes), without_nproc(argv));
+    std::unique_ptr<DistributedSession> session;
+    if (cluster && cluster->world_size > 1)
+        session = std::make_unique<DistributedSession>(*cluster);
+    const bool records = !session || session->rank() == 0;  // only rank 0 reads the config and the store
 
     TrainingControl control;
     g_control = &control;
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
     ProgressPrinter printer;
-    const RecordedRun run = resume ? resume_recorded(db, parse_run_id(args.value("--resume")), printer, control)
-                                   : train_recorded(db, run_config_from_file(args.positional()[0]), printer, control);
+    const RunConfig config = !resume && records ? run_config_from_file(args.positional()[0]) : RunConfig{};
+    const long long resume_id = resume ? parse_run_id(args.value("--resume")) : 0;
+    RecordedRun run;
+    if (session)
+        run = resume ? session->resume(db, resume_id, printer, control) : session->train_new(db, config, printer, control);
+    else
+        run = resume ? resume_recorded(db, resume_id, printer, control) : train_recorded(db, config, printer, control);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     g_control = nullptr;
@@ -93,8 +131,14 @@ int command_train(const std::vector<std::string>& argv)
                              {"seconds", run.summary.seconds}};
     if (!run.summary.message.empty())
         result["message"] = run.summary.message;
+    if (session) {
+        result["rank"] = session->rank();
+        result["world_size"] = session->world_size();
+        if (!records && !run.summary.message.empty())  // rank 0 reported it through the printer already
+            std::fprintf(stderr, "%s\n", run.summary.message.c_str());
+    }
     std::printf("%s\n", result.dump().c_str());
-    return run.summary.status == "failed" ? 1 : 0;
+    return run.summary.status == "failed" || run.summary.status == "interrupted" ? 1 : 0;
 }
 
 }  // namespace dora::cli

@@ -15,8 +15,13 @@ namespace {
 
 const char* kUsage =
     "usage: dora-cli <command> [options]\n"
-    "  train CONFIG.json [--db FILE]        train a run described by a run config (see README)\n"
-    "  train --resume RUN_ID [--db FILE]    continue an interrupted or stopped run\n"
+    "  train CONFIG.json [--db FILE] [--nproc N]\n"
+    "                                       train a run described by a run config (see README);\n"
+    "                                       --nproc: on N data-parallel processes of this machine\n"
+    "  train --resume RUN_ID [--db FILE] [--nproc N]\n"
+    "                                       continue an interrupted or stopped run\n"
+    "  train --worker                       a rank other than 0 (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT\n"
+    "                                       set): trains what rank 0 sends, records nothing\n"
     "  runs [--db FILE] [--json]            list the stored runs\n"
     "  show RUN_ID [--db FILE] [--json]     print a run whole: config, status, metrics, layer statistics\n"
     "  rename RUN_ID NAME [--db FILE]       rename a run\n"

@@ -76,6 +76,9 @@ OptionsPage::OptionsPage(QWidget* parent) : QWidget(parent)
     m_eval_every = spin(0, 1000000, tr("Measure the held-out loss every this many steps (0: only at the start and end)."));
     m_seed = spin(0, 2147483647, tr("The same seed and settings repeat a run exactly."));
     m_threads = spin(0, 256, tr("CPU threads for training (0: one per core)."));
+    m_processes = spin(1, 64, tr("Train on this many processes, each on its share of every batch: the same "
+                                 "result, sooner when one process leaves cores idle. See the README for clusters."));
+    m_processes->setValue(1);
 
     auto* adapter = new QGroupBox(tr("Adapter"));
     auto* adapter_form = new QFormLayout(adapter);
@@ -104,6 +107,7 @@ OptionsPage::OptionsPage(QWidget* parent) : QWidget(parent)
     training_form->addRow(tr("Evaluate every"), m_eval_every);
     training_form->addRow(tr("Seed"), m_seed);
     training_form->addRow(tr("Threads"), m_threads);
+    training_form->addRow(tr("Processes"), m_processes);
 
     m_problem = new QLabel;
     m_problem->setWordWrap(true);
@@ -140,6 +144,7 @@ OptionsPage::OptionsPage(QWidget* parent) : QWidget(parent)
 QString OptionsPage::method() const { return m_method->currentData().toString(); }
 int OptionsPage::epochs() const { return m_length_unit->currentIndex() == 1 ? m_steps->value() : 0; }
 int OptionsPage::rank() const { return m_rank->value(); }
+int OptionsPage::processes() const { return m_processes->value(); }
 
 void OptionsPage::apply(RunConfig& c) const
 {

@@ -33,6 +33,9 @@ public:
     // 0 when the length is given in steps; otherwise the number of passes over the training data, which
     // the window turns into steps once it knows how many samples there are.
     int epochs() const;
+    // Processes of this machine to train on (data parallel): not part of the run's config, since the
+    // run computes the same thing on any number of them.
+    int processes() const;
 
 Q_SIGNALS:
     void methodOrRankChanged(const QString& method, int rank);
@@ -57,6 +60,7 @@ private:
     QSpinBox* m_eval_every;
     QSpinBox* m_seed;
     QSpinBox* m_threads;
+    QSpinBox* m_processes;
     QLabel* m_problem;
 };
 

@@ -1,6 +1,8 @@
 #include "training/training_session.h"
 
+#include "dora/distributed.h"
 #include "dora/recorded_run.h"
+#include "training/local_workers.h"
 
 #include <algorithm>
 #include <atomic>
@@ -105,16 +107,26 @@ void TrainingSession::stop()
 void TrainingSession::start(const RunConfig& config)
 {
     const std::string db = m_database.toStdString();
-    launch([db, config](RecordedRunObserver& observer, TrainingControl& control) {
-        return train_recorded(db, config, observer, control);
+    const int processes = m_processes;
+    launch([db, config, processes](RecordedRunObserver& observer, TrainingControl& control) {
+        if (processes <= 1)
+            return train_recorded(db, config, observer, control);
+        LocalWorkers workers;  // declared first: the workers outlive rank 0's session and end after it
+        DistributedSession rank0(workers.start(processes));
+        return rank0.train_new(db, config, observer, control);
     });
 }
 
 void TrainingSession::resume(long long run_id)
 {
     const std::string db = m_database.toStdString();
-    launch([db, run_id](RecordedRunObserver& observer, TrainingControl& control) {
-        return resume_recorded(db, run_id, observer, control);
+    const int processes = m_processes;
+    launch([db, run_id, processes](RecordedRunObserver& observer, TrainingControl& control) {
+        if (processes <= 1)
+            return resume_recorded(db, run_id, observer, control);
+        LocalWorkers workers;
+        DistributedSession rank0(workers.start(processes));
+        return rank0.resume(db, run_id, observer, control);
     });
 }
 

@@ -40,6 +40,8 @@ public:
     explicit TrainingSession(QString database_path, QObject* parent = nullptr);
     ~TrainingSession() override;  // stops a run still going and waits for it: the run stays in the store
 
+    // Runs to come use this many processes of this machine (data parallel; 1 by default).
+    void setProcesses(int count) { m_processes = count; }
     void start(const RunConfig& config);
     void resume(long long run_id);
     void setPaused(bool paused);
@@ -70,6 +72,7 @@ private:
     QTimer m_delivery;
     long long m_run_id = 0;
     int m_step_delay_ms = 0;
+    int m_processes = 1;
 };
 
 }  // namespace dora::ui

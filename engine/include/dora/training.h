@@ -66,7 +66,7 @@ struct TrainingControl {
 };
 
 struct RunSummary {
-    std::string status;        // finished | failed | stopped
+    std::string status;        // finished | failed | stopped | interrupted (a peer rank was lost)
     int steps = 0;             // optimizer steps completed
     double first_eval_loss = 0;
     double final_eval_loss = 0;

@@ -8,6 +8,8 @@
 #include "dora/model_info.h"
 #include "data/char_vocab.h"
 #include "data/file_dataset.h"
+#include "distributed/data_parallel.h"
+#include "distributed/process_group.h"
 #include "export/peft_adapter.h"
 #include "models/builtin_models.h"
 #include "models/model_folder.h"
@@ -239,6 +241,7 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
     };
 
     try {
+        distributed::start_from_rank0_state(t);
         torch::optim::AdamW& optimizer = *t.optimizer;
         std::vector<torch::Tensor> params;
         for (const auto& [name, p] : t.trainable_named)
@@ -269,7 +272,7 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
         for (int step = t.start_step + 1; step <= tc.steps; ++step) {
             while (control.pause.load() && !control.stop.load())
                 std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            if (control.stop.load()) {
+            if (distributed::stop_requested(control)) {
                 checkpoint(summary.steps);  // so the stopped run resumes where it stopped
                 return finish("stopped", "stopped by the user after step " + std::to_string(summary.steps));
             }
@@ -282,13 +285,17 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
             optimizer.zero_grad();
             double step_loss = 0;
             for (int micro = 0; micro < tc.grad_accum; ++micro) {
-                models::Batch batch = t.data.train.gather(t.order->next());
+                distributed::BatchShare share = distributed::take_share(t.data.train, t.order->next());
+                if (share.empty)
+                    continue;
+                models::Batch& batch = share.batch;
                 batch.input = batch.input.to(t.device);
                 batch.target = batch.target.to(t.device);
-                const torch::Tensor loss = t.model->loss(batch) / tc.grad_accum;
+                const torch::Tensor loss = t.model->loss(batch) * share.loss_weight / tc.grad_accum;
                 loss.backward();
                 step_loss += loss.item<double>();
             }
+            step_loss = distributed::all_reduce_gradients(params, step_loss, control);
             const double grad_norm =
                 torch::nn::utils::clip_grad_norm_(params, tc.clip_grad_norm > 0 ? tc.clip_grad_norm
                                                                                  : std::numeric_limits<double>::infinity());
@@ -327,6 +334,8 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
                 checkpoint(step);
         }
         return finish("finished", "");
+    } catch (const distributed::PeerLost& e) {  // resumable from the last checkpoint
+        return finish("interrupted", e.what());
     } catch (const std::exception& e) {
         return finish("failed", std::string("training stopped at step ") + std::to_string(summary.steps + 1) + ": " +
                                     e.what());
