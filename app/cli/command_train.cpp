@@ -7,6 +7,7 @@
 #include "default_paths.h"
 
 #include "dora/error.h"
+#include "dora/system_check.h"
 #include "dora/recorded_run.h"
 
 #include <nlohmann/json.hpp>
@@ -73,6 +74,10 @@ int command_train(const std::vector<std::string>& argv)
     const bool resume = args.has("--resume");
     if (resume ? !args.positional().empty() : args.positional().size() != 1)
         throw Error("usage: dora-cli train CONFIG.json [--db FILE]  or  dora-cli train --resume RUN_ID [--db FILE]");
+
+    // A reference BLAS makes training ~30x slower: say so before the run, with the package that fixes it.
+    if (const BlasCheck blas = check_blas(); blas.slow)
+        std::fprintf(stderr, "dora-cli train: warning: %s\n", blas.advice.c_str());
 
     TrainingControl control;
     g_control = &control;
