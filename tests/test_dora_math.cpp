@@ -5,6 +5,7 @@
 
 #include "adapters/adaptable_linear.h"
 #include "adapters/dora_math.h"
+#include "adapters/dora_scale_cpu.h"
 
 using dora::adapters::AdaptableLinear;
 using dora::adapters::AdapterOptions;
@@ -198,6 +199,69 @@ private Q_SLOTS:
         }
         (other(x) * probe).sum().backward();
         QVERIFY(relative_error(other->lora_A.grad(), ga) > 1e-6);
+    }
+
+    // The scale keeps y = b + g ⊙ z for backward and recovers z = (y − b) / g, except when a row has
+    // g == 0 (a zero row of W0 gives m = 0), where it keeps z: both paths, with and without a bias,
+    // against the dense formula.
+    void gradientsMatchWithZeroRowsAndWithoutBias_data()
+    {
+        QTest::addColumn<bool>("with_bias");
+        QTest::addColumn<bool>("zero_rows");
+        QTest::newRow("bias, no zero row") << true << false;
+        QTest::newRow("no bias, no zero row") << false << false;
+        QTest::newRow("bias, zero rows") << true << true;
+        QTest::newRow("no bias, zero rows") << false << true;
+    }
+    void gradientsMatchWithZeroRowsAndWithoutBias()
+    {
+        QFETCH(bool, with_bias);
+        QFETCH(bool, zero_rows);
+        AdaptableLinear layer(24, 16, with_bias);
+        layer->to(torch::kFloat64);
+        {
+            torch::NoGradGuard no_grad;
+            if (with_bias)
+                layer->bias.normal_(0.0, 2.0);  // large against g ⊙ z, so recovering z has to subtract it well
+            if (zero_rows) {
+                layer->weight[3].zero_();
+                layer->weight[11].zero_();
+            }
+        }
+        layer->attach(AdapterOptions{});
+        {
+            torch::NoGradGuard no_grad;
+            layer->lora_B.normal_(0.0, 0.3);  // zero rows now have a direction (and z), but m is still 0
+        }
+        QCOMPARE(layer->magnitude[3].item<double>() == 0.0, zero_rows);
+        const torch::Tensor x = torch::randn({3, 5, 24}, torch::kFloat64);
+        const torch::Tensor probe = torch::randn({3, 5, 16}, torch::kFloat64);
+
+        (layer(x) * probe).sum().backward();
+        const torch::Tensor ga = layer->lora_A.grad().clone(), gb = layer->lora_B.grad().clone();
+        const torch::Tensor gm = layer->magnitude.grad().clone();
+        layer->zero_grad();
+        (torch::linear(x, dense_dora_weight(layer, true), layer->bias) * probe).sum().backward();
+        QVERIFY(relative_error(gm, layer->magnitude.grad()) <= 1e-10);
+        QVERIFY(relative_error(ga, layer->lora_A.grad()) <= 1e-10);
+        QVERIFY(relative_error(gb, layer->lora_B.grad()) <= 1e-10);
+        if (zero_rows)  // the zero rows' magnitudes get a real gradient, not 0 or NaN
+            QVERIFY(layer->magnitude.grad()[3].abs().item<double>() > 1e-6);
+    }
+
+    // The fused CPU loop of the scale's backward (float32 path, AVX2 or not, row blocks of 64 with a
+    // ragged last block) against the same quantities from tensor operations in float64.
+    void fusedScaleBackwardMatchesTensorOps()
+    {
+        const torch::Tensor dy = torch::randn({3, 70, 200}), kept = torch::randn({3, 70, 200});
+        const torch::Tensor g = torch::rand({200}) + 0.5;
+        const dora::adapters::ScaleBackwardSums sums = dora::adapters::scale_backward_cpu(dy, kept, g, true);
+        const torch::Tensor dy64 = dy.to(torch::kFloat64).reshape({-1, 200});
+        QVERIFY(relative_error(sums.dz, dy * g) <= 1e-7);
+        QVERIFY(relative_error(sums.dy_kept, (dy64 * kept.to(torch::kFloat64).reshape({-1, 200})).sum(0)) <= 1e-6);
+        QVERIFY(relative_error(sums.dy_total, dy64.sum(0)) <= 1e-6);
+        QCOMPARE(sums.dz.sizes(), dy.sizes());
+        QVERIFY(!dora::adapters::scale_backward_cpu(dy, kept, g, false).dz.defined());
     }
 
     void zeroNormRowsStayFinite_data()

@@ -10,6 +10,7 @@
 
 #include "dora/distributed.h"
 #include "dora/error.h"
+#include "dora/system_check.h"
 #include "dora/recorded_run.h"
 
 #include <nlohmann/json.hpp>
@@ -106,6 +107,10 @@ int command_train(const std::vector<std::string>& argv)
     if (cluster && cluster->world_size > 1)
         session = std::make_unique<DistributedSession>(*cluster);
     const bool records = !session || session->rank() == 0;  // only rank 0 reads the config and the store
+
+    // A reference BLAS makes training ~30x slower: say so before the run, with the package that fixes it.
+    if (const BlasCheck blas = check_blas(); blas.slow)
+        std::fprintf(stderr, "dora-cli train: warning: %s\n", blas.advice.c_str());
 
     TrainingControl control;
     g_control = &control;

@@ -18,5 +18,6 @@ int command_score(const std::vector<std::string>& args);
 int command_generate(const std::vector<std::string>& args);
 int command_inspect(const std::vector<std::string>& args);
 int command_tokenize(const std::vector<std::string>& args);
+int command_bench(const std::vector<std::string>& args);
 
 }  // namespace dora::cli

@@ -36,7 +36,10 @@ const char* kUsage =
     "  generate MODEL --prompt STR [--max-new-tokens N] [--temperature T] [--seed S] [--adapter DIR]\n"
     "                                       continue a prompt (greedy unless a temperature is given)\n"
     "  pretrain-demo NAME --out FILE [--steps N] [--seed S]\n"
-    "                                       re-create a demo model's shipped weights\n";
+    "                                       re-create a demo model's shipped weights\n"
+    "  bench [--layers L --d D --heads H --vocab V --seq T --batch B --rank R --steps N --threads K]\n"
+    "        [--methods lora,dora,full] [--layer-stats-every N] [--json]\n"
+    "                                       train a random GPT-2-shaped model; time, FLOP use, peak memory\n";
 
 }  // namespace
 
@@ -57,7 +60,7 @@ int main(int argc, char** argv)
         {"rename", dora::cli::command_rename},     {"delete", dora::cli::command_delete},
         {"export", dora::cli::command_export},     {"score", dora::cli::command_score},
         {"generate", dora::cli::command_generate}, {"inspect", dora::cli::command_inspect},
-        {"tokenize", dora::cli::command_tokenize},
+        {"tokenize", dora::cli::command_tokenize}, {"bench", dora::cli::command_bench},
     };
     try {
         if (auto it = commands.find(command); it != commands.end())

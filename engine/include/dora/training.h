@@ -85,7 +85,12 @@ struct AdaptedLayerInfo {
 // file); train() reports failures in its summary instead of throwing.
 class Trainer {
 public:
+    struct Impl;  // defined in an engine-private header (see internals() below)
+
     explicit Trainer(const RunConfig& config);
+    // Engine-internal: a trainer around a model and data built in code (config, device, model and data
+    // set), as the training benchmark does; the adapters and optimizer are prepared here as above.
+    explicit Trainer(std::unique_ptr<Impl> prepared);
     ~Trainer();
     Trainer(const Trainer&) = delete;
     Trainer& operator=(const Trainer&) = delete;
@@ -115,7 +120,6 @@ public:
 
     // The engine's side of the pimpl, defined only in an engine-private header: for the engine's own
     // code (exporters) and white-box tests; of no use outside the engine.
-    struct Impl;
     Impl& internals() { return *m_impl; }
 
 private:

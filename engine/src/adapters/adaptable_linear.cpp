@@ -89,7 +89,7 @@ torch::Tensor AdaptableLinearImpl::forward(const torch::Tensor& x)
     // DoRA: y = b + g ⊙ z, z = x W0ᵀ + s·(x Aᵀ) Bᵀ.
     torch::Tensor z = torch::linear(x, weight);
     z.add_(torch::linear(down, lora_B), m_scale);
-    return dora_scale(z, dora_gain(), bias);
+    return dora_scale_(z, dora_gain(), bias);
 }
 
 torch::Tensor AdaptableLinearImpl::adapter_delta()

@@ -2,38 +2,78 @@
 // magnitude/direction statistics.
 #include "adapters/dora_math.h"
 
+#include "adapters/dora_scale_cpu.h"
+
 namespace dora::adapters {
 namespace {
 
-// A custom Function rather than `b + g * z` built from autograd ops: the composite would be fine for
-// memory too, but this keeps the contract explicit (one saved activation, z) and lets backward skip
-// gradients nobody asked for (the frozen bias, a frozen magnitude).
+// A custom Function rather than `b + g * z` built from autograd ops, for memory: the composite keeps
+// z for dg; this keeps the output y instead (written over z) and recovers z = (y − b) / g in backward. The layer's
+// consumer usually keeps y anyway (attention's q/k/v products hold views of c_attn's output, GELU holds
+// c_fc's), so there DoRA keeps no activation that LoRA does not. A row with g == 0 cannot be
+// recovered (its m is 0: a zero row of W0); then z itself is kept, as before. The check is a host
+// read of a flag, free on the CPU; on a GPU it would stall the stream once per layer, so there z is
+// always kept. Backward runs as one fused loop on the CPU (dora_scale_cpu.h) and skips the gradients
+// nobody asked for (the frozen bias, a frozen magnitude).
 struct DoraScaleFunction : public torch::autograd::Function<DoraScaleFunction> {
     static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& z,
                                  const torch::Tensor& g, const torch::Tensor& bias)
     {
-        ctx->save_for_backward({z, g});
-        ctx->saved_data["has_bias"] = bias.defined();
-        return bias.defined() ? torch::addcmul(bias, z, g) : z * g;
+        const bool keep_output = !z.is_cuda() && (g != 0).all().item<bool>();
+        ctx->saved_data["kept_output"] = keep_output;
+        if (!keep_output) {
+            ctx->save_for_backward({z, g, bias});
+            return bias.numel() > 0 ? torch::addcmul(bias, z, g) : z * g;
+        }
+        // z is the layer's fresh sum, held by no one else: scaled in place, one pass and no new buffer.
+        torch::Tensor y = z;
+        if (bias.numel() > 0)
+            torch::addcmul_out(y, bias, z, g);
+        else
+            y.mul_(g);
+        ctx->mark_dirty({y});
+        ctx->save_for_backward({y, g, bias});
+        return y;
     }
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                    torch::autograd::variable_list grad_outputs)
     {
         const auto saved = ctx->get_saved_variables();
-        const torch::Tensor& z = saved[0];
+        const torch::Tensor& kept = saved[0];  // y or z
         const torch::Tensor& g = saved[1];
+        const torch::Tensor& bias = saved[2];  // empty when the layer has none
         const torch::Tensor dy = grad_outputs[0];
-        const int64_t out = z.size(-1);
+        const int64_t out = kept.size(-1);
 
-        torch::Tensor dz, dg, db;
-        if (ctx->needs_input_grad(0))
-            dz = dy * g;
-        if (ctx->needs_input_grad(1))
-            dg = (dy * z).reshape({-1, out}).sum(0);
-        if (ctx->saved_data["has_bias"].toBool() && ctx->needs_input_grad(2))
-            db = dy.reshape({-1, out}).sum(0);
-        return {dz, dg, db};
+        const bool want_dz = ctx->needs_input_grad(0), want_dg = ctx->needs_input_grad(1);
+        const bool has_bias = bias.numel() > 0;
+        const bool want_db = has_bias && ctx->needs_input_grad(2);
+        const bool kept_output = ctx->saved_data["kept_output"].toBool();
+
+        torch::Tensor dz, dg, db, dy_kept;  // dy_kept: Σ dy ⊙ y, or Σ dy ⊙ z
+        if (scale_backward_cpu_supported(dy, kept, g)) {
+            ScaleBackwardSums sums = scale_backward_cpu(dy, kept, g, want_dz);
+            dz = sums.dz;
+            db = sums.dy_total;
+            dy_kept = sums.dy_kept;
+        } else {
+            const torch::Tensor dy_rows = dy.reshape({-1, out});
+            if (want_dz)
+                dz = dy * g;
+            db = dy_rows.sum(0);
+            if (want_dg)
+                dy_kept = (dy_rows * kept.reshape({-1, out})).sum(0);
+        }
+        if (want_dg) {
+            dg = dy_kept;
+            if (kept_output) {  // Σ dy ⊙ z = (Σ dy ⊙ y − b ⊙ Σ dy) / g
+                if (has_bias)
+                    dg = dg - bias * db;
+                dg = dg / g;
+            }
+        }
+        return {dz, dg, want_db ? db : torch::Tensor()};
     }
 };
 
@@ -52,9 +92,11 @@ torch::Tensor dora_row_norm(const torch::Tensor& w0, const torch::Tensor& w0_sq,
     return torch::sqrt(torch::clamp_min(n_sq, kMinRowNorm * kMinRowNorm));
 }
 
-torch::Tensor dora_scale(const torch::Tensor& z, const torch::Tensor& g, const torch::Tensor& bias)
+torch::Tensor dora_scale_(torch::Tensor& z, const torch::Tensor& g, const torch::Tensor& bias)
 {
-    return DoraScaleFunction::apply(z, g, bias);
+    // LibTorch 1.13's Function::apply cannot take an undefined tensor ("tensor does not have a
+    // device"), so a layer without bias passes an empty one.
+    return DoraScaleFunction::apply(z, g, bias.defined() ? bias : torch::empty({0}, z.options()));
 }
 
 MagnitudeDirectionChange magnitude_direction_change(const torch::Tensor& current, const torch::Tensor& base)

@@ -19,11 +19,14 @@ torch::Tensor dora_row_norm(const torch::Tensor& w0,       // (out, in), frozen
                             const torch::Tensor& lora_b,   // (out, r)
                             double scale);                 // s
 
-// y = b + g ⊙ z with g broadcast over the last dimension. Saves z (and the tiny g) for backward:
-// dz = g ⊙ dy, dg = Σ_tokens dy ⊙ z, db = Σ_tokens dy. `bias` may be undefined.
-torch::Tensor dora_scale(const torch::Tensor& z,      // (..., out)
-                         const torch::Tensor& g,      // (out,)
-                         const torch::Tensor& bias);  // (out,) or undefined
+// y = b + g ⊙ z with g broadcast over the last dimension: dz = g ⊙ dy, dg = Σ_tokens dy ⊙ z,
+// db = Σ_tokens dy. Consumes z: on the CPU, when no g is 0, y is written over z (z must be a fresh
+// tensor nobody else uses) and kept for backward, z = (y − b) / g being recovered there; the layer's
+// consumer usually keeps y anyway. Otherwise (a row with g == 0, or a GPU) z is kept. `bias` may be
+// undefined.
+torch::Tensor dora_scale_(torch::Tensor& z,            // (..., out)
+                          const torch::Tensor& g,      // (out,)
+                          const torch::Tensor& bias);  // (out,) or undefined
 
 // Weight-decomposition analysis of one layer (DoRA paper §3.2) against the base weight, per output row
 // i: ΔM = mean_i |‖W_t,i‖ − ‖W0,i‖|, ΔD = mean_i (1 − cos(W_t,i, W0,i)). Rows whose base or current

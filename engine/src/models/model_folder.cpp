@@ -15,8 +15,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sys/mman.h>
+#include <unistd.h>
 
 namespace dora::models {
 namespace {
@@ -42,6 +45,21 @@ WeightFiles::Found locate(const WeightFiles& files, const std::string& type, con
     return found;
 }
 
+// The mapped file pages of a tensor already copied into the model. Handed back at once, a load's
+// peak memory stays near the model's own size instead of twice it (the map would otherwise stay
+// resident until the file is closed); the kernel keeps the pages in its cache, and reading them again
+// faults them back in from the file.
+constexpr int64_t kCopySliceElements = int64_t(4) << 20;  // 16 MB of float32 at a time
+
+void release_mapped_pages(const uint8_t* data, uint64_t size)
+{
+    const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const uintptr_t first = (reinterpret_cast<uintptr_t>(data) + page - 1) & ~(page - 1);
+    const uintptr_t last = (reinterpret_cast<uintptr_t>(data) + size) & ~(page - 1);
+    if (last > first)
+        ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+}
+
 void load_tensors(Model& model, const std::string& type, const WeightFiles& files)
 {
     std::string missing, wrong;
@@ -63,8 +81,21 @@ void load_tensors(Model& model, const std::string& type, const WeightFiles& file
             continue;
         }
         try {
-            torch::Tensor value = io::tensor_from_bytes(*found.entry, found.bytes());
-            target.copy_(transposed ? value.t() : value);
+            const io::DType dtype = found.entry->dtype;
+            const bool direct = !transposed && target.is_contiguous() && target.scalar_type() == torch::kFloat &&
+                                (dtype == io::DType::F32 || dtype == io::DType::F16 || dtype == io::DType::BF16);
+            if (direct) {  // straight into the parameter, a slice at a time: no temporary as large as the tensor
+                const int64_t count = found.entry->numel(), element_bytes = static_cast<int64_t>(io::dtype_size(dtype));
+                for (int64_t done = 0; done < count; done += kCopySliceElements) {
+                    const int64_t n = std::min(kCopySliceElements, count - done);
+                    io::convert_to_f32(dtype, found.bytes() + done * element_bytes, n, target.data_ptr<float>() + done);
+                    release_mapped_pages(found.bytes() + done * element_bytes, static_cast<uint64_t>(n * element_bytes));
+                }
+            } else {
+                torch::Tensor value = io::tensor_from_bytes(*found.entry, found.bytes());
+                target.copy_(transposed ? value.t() : value);
+            }
+            release_mapped_pages(found.bytes(), found.entry->end - found.entry->begin);
         } catch (const Error& e) {
             rethrow_with_context(found.file->path(), e);
         }

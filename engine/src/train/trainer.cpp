@@ -134,17 +134,27 @@ Trainer::Trainer(const RunConfig& config) : m_impl(std::make_unique<Impl>())
     t.data = config.data.path.empty() ? builtin_data_for(*t.model, config.data)
                                       : data::load_file_dataset(config.data, model_source, *t.model, &t.data_notes);
 
+    t.prepare_training();
+}
+
+Trainer::Trainer(std::unique_ptr<Impl> prepared) : m_impl(std::move(prepared))
+{
+    m_impl->prepare_training();
+}
+
+void Trainer::Impl::prepare_training()
+{
     // Everything frozen first; attach() then makes exactly the adapter (or full) tensors trainable.
-    for (auto& p : t.model->parameters())
+    for (auto& p : model->parameters())
         p.set_requires_grad(false);
     torch::manual_seed(config.train.seed);
-    t.adapted = config.adapter.init_from.empty() ? adapters::attach_adapters(*t.model, config.adapter)
-                                                 : start_from_adapter(*t.model, config.adapter);
-    t.model->to(t.device);
+    adapted = config.adapter.init_from.empty() ? adapters::attach_adapters(*model, config.adapter)
+                                                 : start_from_adapter(*model, config.adapter);
+    model->to(device);
 
     train::ParamGroupPlan weights{{}, 1.0, config.train.weight_decay};
     train::ParamGroupPlan magnitudes{{}, config.adapter.magnitude.lr_scale, 0.0};
-    for (const auto& [name, layer] : t.adapted) {
+    for (const auto& [name, layer] : adapted) {
         for (const auto& item : layer->named_parameters(false)) {
             if (!item.value().requires_grad())
                 continue;
@@ -153,19 +163,19 @@ Trainer::Trainer(const RunConfig& config) : m_impl(std::make_unique<Impl>())
     }
     for (train::ParamGroupPlan* g : {&weights, &magnitudes})
         if (!g->params.empty())
-            t.groups.push_back(*g);
-    for (const auto& item : t.model->named_parameters(true))
+            groups.push_back(*g);
+    for (const auto& item : model->named_parameters(true))
         if (item.value().requires_grad())
-            t.trainable_named.emplace_back(item.key(), item.value());
+            trainable_named.emplace_back(item.key(), item.value());
 
     std::vector<torch::optim::OptimizerParamGroup> optimizer_groups;
-    for (const auto& g : t.groups)
+    for (const auto& g : groups)
         optimizer_groups.emplace_back(g.params, std::make_unique<torch::optim::AdamWOptions>(
                                                     torch::optim::AdamWOptions(config.train.lr * g.lr_scale)
                                                         .weight_decay(g.weight_decay)));
-    t.optimizer = std::make_unique<torch::optim::AdamW>(std::move(optimizer_groups),
+    optimizer = std::make_unique<torch::optim::AdamW>(std::move(optimizer_groups),
                                                         torch::optim::AdamWOptions(config.train.lr));
-    t.order = std::make_unique<train::BatchOrder>(t.data.train.size(), config.train.batch_size, config.train.seed);
+    order = std::make_unique<train::BatchOrder>(data.train.size(), config.train.batch_size, config.train.seed);
 }
 
 void Trainer::set_checkpoint_dir(const std::string& dir) { m_impl->checkpoint_dir = dir; }

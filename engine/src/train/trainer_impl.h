@@ -41,6 +41,9 @@ struct Trainer::Impl {
     int start_step = 0;
     std::string checkpoint_dir;
 
+    // With config, device, model and data set: freezes the model, attaches the adapters (or
+    // init_from), builds the optimizer groups and the batch order. Both constructors end here.
+    void prepare_training();
     double eval_loss();  // mean held-out loss per counted target
     // Names the first layer with a non-finite gradient, to make a NaN failure actionable.
     std::string first_non_finite_layer() const;

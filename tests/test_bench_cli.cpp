@@ -1,0 +1,115 @@
+// `dora-cli bench` as a user runs it on a tiny shape: one JSON line per method with the documented
+// fields, numbers that agree with each other and with FLOP counts worked out by hand, and bad flags
+// ending in one clear line. Timing is not tested here (benchmarks print numbers; tests check facts).
+#include <QtTest/QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+namespace {
+
+struct Result {
+    int exit_code = -1;
+    QString out, err;
+};
+
+Result run_cli(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(DORA_CLI), args);
+    if (!p.waitForFinished(120000))
+        return {};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+// One block, d 8, 2 heads, vocab 16, seq 4, batch 1 (N = 4 tokens), rank 1. Linear layers (in, out):
+// c_attn (8, 24), attn.c_proj (8, 8), c_fc (8, 32), mlp.c_proj (32, 8); Σ in·out = 768.
+const QStringList kTinyShape = {"--layers", "1", "--d", "8", "--heads", "2", "--vocab", "16", "--seq", "4",
+                                "--batch", "1", "--rank", "1", "--steps", "3", "--threads", "1",
+                                "--layer-stats-every", "1"};
+// Worked by hand, in FLOPs (2·m·k·n per product):
+//   base forward 2·4·768 = 6144; input gradients of all but c_attn (its input, the embeddings, is
+//   frozen) 2·4·(64 + 256 + 256) = 4608; attention q·kᵀ and p·v over both heads, 2 × 2·4·4·8 = 512
+//   forward and twice that backward; tied head 2·4·8·16 = 1024 forward, 1024 backward.
+//   LoRA: adapter forward 2·4·Σ(in + out) = 1024; backward dB and d(xAᵀ) 2·2·4·Σout = 1152, dA
+//   2·4·Σin = 448, dx through A (not c_attn) 2·4·48 = 384.
+//   DoRA: LoRA + row norm Σ(2·out·in + 2·in + 2·out) = 1536 + 112 + 144 = 1792.
+//   Full: base forward 6144 + input gradients 4608 + weight gradients 6144, attention, head.
+constexpr double kCommon = 6144 + 4608 + 512 + 1024 + 1024 + 1024;
+constexpr double kLoraFlop = kCommon + 1024 + 1152 + 448 + 384;
+constexpr double kDoraFlop = kLoraFlop + 1792;
+constexpr double kFullFlop = kCommon + 6144;
+
+}  // namespace
+
+class TestBenchCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void printsOneConsistentJsonLinePerMethod()
+    {
+        const Result r = run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--methods", "lora,dora,full", "--json"});
+        QCOMPARE(r.exit_code, 0);
+        const QStringList lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 3);
+        const QStringList methods = {"lora", "dora", "full"};
+        const double expected_flop[] = {kLoraFlop, kDoraFlop, kFullFlop};
+        for (int i = 0; i < 3; ++i) {
+            QJsonParseError error;
+            const QJsonObject o = QJsonDocument::fromJson(lines[i].toUtf8(), &error).object();
+            QCOMPARE(error.error, QJsonParseError::NoError);
+            for (const char* field : {"method", "ms_per_step", "tokens_per_s", "gflop_per_step", "achieved_gflops",
+                                      "gemm_peak_gflops", "mfu", "peak_rss_mb"})
+                QVERIFY2(o.contains(field), field);
+            QCOMPARE(o["method"].toString(), methods[i]);
+            const double ms = o["ms_per_step"].toDouble(), gflop = o["gflop_per_step"].toDouble();
+            QVERIFY(ms > 0);
+            QVERIFY(qAbs(gflop * 1e9 - expected_flop[i]) < 1.0);
+            QCOMPARE(o["step_ms"].toArray().size(), 3);
+            // The derived numbers follow from the measured ones (fields are rounded when printed).
+            QVERIFY(qAbs(o["tokens_per_s"].toDouble() - 4 * 1000.0 / ms) <= 0.1 + 1e-3 * o["tokens_per_s"].toDouble());
+            QVERIFY(qAbs(o["achieved_gflops"].toDouble() - gflop * 1000.0 / ms) <= 0.01 + 1e-3 * o["achieved_gflops"].toDouble());
+            const double peak = o["gemm_peak_gflops"].toDouble();
+            QVERIFY2(peak > 0.5, "a matrix-product peak under 0.5 GFLOP/s is not a measurement");
+            QVERIFY(qAbs(o["mfu"].toDouble() - o["achieved_gflops"].toDouble() / peak) < 1e-3);
+            // Each method ran in a process that loaded LibTorch: tens of MB at least, and less than the machine.
+            QVERIFY(o["peak_rss_mb"].toDouble() > 20 && o["peak_rss_mb"].toDouble() < 64 * 1024);
+            QVERIFY(o["layer_stats_ms"].toDouble() > 0);
+        }
+    }
+
+    void readableTableWithoutJson()
+    {
+        const Result r = run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--methods", "lora,dora"});
+        QCOMPARE(r.exit_code, 0);
+        QVERIFY(r.out.contains("method"));
+        QVERIFY(r.out.contains("MFU"));
+        QVERIFY(r.out.contains("DoRA / LoRA: step time"));
+    }
+
+    void badFlagsEndInOneClearLine_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("method") << QStringList{"--methods", "lora,qlora"} << "unknown method 'qlora'";
+        QTest::newRow("heads") << QStringList{"--d", "10", "--heads", "4"} << "not a multiple of --heads";
+        QTest::newRow("zero") << QStringList{"--layers", "0"} << "--layers must be at least 1";
+        QTest::newRow("number") << QStringList{"--steps", "ten"} << "--steps needs a whole number";
+        QTest::newRow("flag") << QStringList{"--depth", "3"} << "unknown option --depth";
+    }
+    void badFlagsEndInOneClearLine()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Result r = run_cli(QStringList{"bench"} + args);
+        QCOMPARE(r.exit_code, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QCOMPARE(r.err.trimmed().count('\n'), 0);
+        QVERIFY(r.out.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBenchCli)
+#include "test_bench_cli.moc"
