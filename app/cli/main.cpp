@@ -16,7 +16,7 @@ namespace {
 const char* kUsage =
     "usage: dora-cli <command> [options]\n"
     "  train CONFIG.json [--db FILE]        train a run described by a run config (see README)\n"
-    "  train --resume RUN_ID [--db FILE]    continue an interrupted or stopped run\n"
+    "  train --resume RUN_ID [--db FILE]    continue an interrupted, stopped or failed run\n"
     "  runs [--db FILE] [--json]            list the stored runs\n"
     "  show RUN_ID [--db FILE] [--json]     print a run whole: config, status, metrics, layer statistics\n"
     "  rename RUN_ID NAME [--db FILE]       rename a run\n"
