@@ -4,7 +4,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: deps configure build run test clean
+.PHONY: deps configure build run test clean sanitize fuzz kill-trials soak reliability
 
 deps:
 	@bash scripts/install-deps.sh
@@ -20,6 +20,24 @@ run: build
 
 test: build
 	@cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j $(JOBS)
+
+# The slow reliability checks (docs/reliability.md); `make reliability` runs them all.
+FUZZ_SECONDS ?= 60
+sanitize: deps
+	@bash scripts/sanitize.sh
+
+fuzz: deps
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+kill-trials: build
+	@bash scripts/kill-trials.sh
+
+soak: build
+	@$(BUILD_DIR)/tests/bench/bench_soak 10000
+	@QT_QPA_PLATFORM=offscreen $(BUILD_DIR)/tests/bench/bench_gui_history 100000 0
+	@QT_QPA_PLATFORM=offscreen $(BUILD_DIR)/tests/bench/bench_gui_history 10000 8
+
+reliability: fuzz kill-trials soak sanitize
 
 clean:
 	@rm -rf $(BUILD_DIR)

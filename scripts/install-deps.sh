@@ -12,6 +12,7 @@ packages=(
     libgloo-dev                               # headers LibTorch's ProcessGroupGloo includes (multi-process training)
     fonts-noto-cjk                            # the Simplified Chinese interface needs a CJK font
     xvfb xauth                                # headless screenshots and a real window without a display
+    clang-14 libclang-rt-14-dev sqlite3       # scripts/fuzz.sh (libFuzzer) and scripts/kill-trials.sh
 )
 
 missing=()

@@ -98,6 +98,23 @@ private Q_SLOTS:
         QTest::newRow("both model sources") << R"({"model": {"builtin": "demo-mlp", "path": "/x"}})" << "exactly one of";
         QTest::newRow("eval fraction 1") << "{" + model + R"(, "data": {"eval_fraction": 1}})" << "data.eval_fraction";
         QTest::newRow("bad device") << "{" + model + R"(, "train": {"device": "tpu"}})" << "train.device must be one of";
+        // Limits that keep a config from elsewhere from exhausting the machine.
+        QTest::newRow("huge seq_len") << "{" + model + R"(, "data": {"seq_len": 5000000}})"
+                                      << "data.seq_len must be at most 1048576, got 5000000";
+        QTest::newRow("huge rank") << "{" + model + R"(, "adapter": {"rank": 100000}})" << "adapter.rank must be at most 65536";
+        QTest::newRow("huge batch") << "{" + model + R"(, "train": {"batch_size": 2000000}})" << "train.batch_size must be at most";
+        QTest::newRow("huge accumulation") << "{" + model + R"(, "train": {"grad_accum": 2000000}})" << "train.grad_accum must be at most";
+        QTest::newRow("too many threads") << "{" + model + R"(, "train": {"threads": 5000}})" << "train.threads must be at most 1024";
+        QTest::newRow("very long pattern") << "{" + model + ", \"adapter\": {\"targets\": [\"" + QString(1001, 'a') + "\"]}}"
+                                           << "a pattern of 1001 characters is longer than the 1000 allowed";
+        // Found by tests/fuzz: std::regex overflows a long parsing these numbers, or builds a billion states.
+        QTest::newRow("back-reference") << "{" + model + ", \"adapter\": {\"targets\": [\"(fc)\\\\1\"]}}"
+                                        << "back-references such as \\1 are not supported";
+        QTest::newRow("huge repetition") << "{" + model + ", \"adapter\": {\"targets\": [\"(a{1000}){11}\"]}}"
+                                         << "repetition counts multiply to more than 10000";
+        // Validated after the targets: this pattern passes, so the rank is what is reported.
+        QTest::newRow("small repetition") << "{" + model + ", \"adapter\": {\"targets\": [\"fc[0-9]{1,2}\"], \"rank\": 0}}"
+                                          << "adapter.rank must be at least 1";
     }
 
     void badConfigs()

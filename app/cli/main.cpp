@@ -19,7 +19,7 @@ const char* kUsage =
     "                                       train a run described by a run config (see README);\n"
     "                                       --nproc: on N data-parallel processes of this machine\n"
     "  train --resume RUN_ID [--db FILE] [--nproc N]\n"
-    "                                       continue an interrupted or stopped run\n"
+    "                                       continue an interrupted, stopped or failed run\n"
     "  train --worker                       a rank other than 0 (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT\n"
     "                                       set): trains what rank 0 sends, records nothing\n"
     "  runs [--db FILE] [--json]            list the stored runs\n"

@@ -27,7 +27,7 @@ public:
 RecordedRun train_recorded(const std::string& db_path, const RunConfig& config, RecordedRunObserver& observer,
                            TrainingControl& control);
 
-// Continues an `interrupted` or `stopped` run from its newest readable checkpoint (or from the start
+// Continues an `interrupted`, `stopped` or `failed` run from its newest readable checkpoint (or from the start
 // when it has none). The stored metric series stays without gaps or duplicate steps.
 RecordedRun resume_recorded(const std::string& db_path, long long run_id, RecordedRunObserver& observer,
                             TrainingControl& control);

@@ -3,9 +3,12 @@
 #include "dora/run_config.h"
 
 #include "dora/error.h"
+#include "io/json_limits.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -13,6 +16,8 @@
 
 namespace dora {
 namespace {
+
+constexpr size_t kMaxRunConfigBytes = 1u << 20;  // a real one is under 2 KiB
 
 using nlohmann::json;
 
@@ -35,7 +40,7 @@ public:
         try {
             out = value->get<T>();
         } catch (const json::exception&) {
-            fail(field(key) + " must be " + type_name<T>() + ", got " + value->dump());
+            fail(field(key) + " must be " + type_name<T>() + ", got " + io::json_excerpt(*value));
         }
     }
 
@@ -49,11 +54,11 @@ public:
             return;
         }
         if (!value->is_array())
-            fail(field(key) + " must be a list of strings, got " + value->dump());
+            fail(field(key) + " must be a list of strings, got " + io::json_excerpt(*value));
         out.clear();
         for (const json& item : *value) {
             if (!item.is_string())
-                fail(field(key) + " must be a list of strings, got " + item.dump() + " in it");
+                fail(field(key) + " must be a list of strings, got " + io::json_excerpt(item) + " in it");
             out.push_back(item.get<std::string>());
         }
     }
@@ -106,10 +111,10 @@ void reject_fractional_integers(const json& j, const std::string& path, const st
         if (it->is_object())
             reject_fractional_integers(*it, name, origin, integer_fields);
         else if (integer_fields.count(name) && it->is_number_float())
-            throw Error(origin + ": " + name + " must be a whole number, got " + it->dump());
+            throw Error(origin + ": " + name + " must be a whole number, got " + io::json_excerpt(*it));
         else if (integer_fields.count(name) && it->is_number_integer() && it->get<long long>() > 1'000'000'000LL
                  && name != "train.seed")
-            throw Error(origin + ": " + name + " is too large (" + it->dump() + ")");
+            throw Error(origin + ": " + name + " is too large (" + io::json_excerpt(*it) + ")");
     }
 }
 
@@ -136,6 +141,36 @@ void read_model(ObjectReader& parent, ModelSource& model)
         m.read("builtin", model.builtin);
         m.read("path", model.path);
     });
+}
+
+// Why std::regex must not be given `pattern`, or "" when it may. std::regex expands a counted
+// repetition into that many copies of its operand, so "((a{1000}){1000}){1000}" asks for a billion
+// states, and it parses a count or a back-reference number of 20 digits into a long that overflows
+// (found by tests/fuzz). Module names need neither: back-references are refused, and the counts in a
+// pattern may multiply to at most 10,000.
+std::string unsafe_pattern_reason(const std::string& pattern)
+{
+    double product = 1;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] == '\\') {
+            if (i + 1 < pattern.size() && std::isdigit(static_cast<unsigned char>(pattern[i + 1])))
+                return "back-references such as \\1 are not supported";
+            ++i;
+            continue;
+        }
+        if (pattern[i] != '{')
+            continue;
+        double largest = 0, value = 0;
+        for (size_t j = i + 1;
+             j < pattern.size() && (std::isdigit(static_cast<unsigned char>(pattern[j])) || pattern[j] == ','); ++j) {
+            value = pattern[j] == ',' ? 0 : value * 10 + (pattern[j] - '0');
+            largest = std::max(largest, value);
+        }
+        product *= std::max(1.0, largest);
+        if (product > 10000)
+            return "its repetition counts multiply to more than 10000";
+    }
+    return "";
 }
 
 void require_one_of(const std::string& value, std::initializer_list<const char*> allowed, const std::string& field,
@@ -171,11 +206,32 @@ void run_config_validate(const RunConfig& c, const std::string& origin)
     require_one_of(c.data.format, {"text", "jsonl", "alpaca", "csv"}, "data.format", origin);
     if (!(c.data.eval_fraction > 0.0 && c.data.eval_fraction < 1.0))
         fail("data.eval_fraction must be between 0 and 1 (exclusive), got " + std::to_string(c.data.eval_fraction));
+    // Upper limits: a config from elsewhere must not make the trainer ask for terabytes. Each is far
+    // beyond what a laptop trains and well inside what the engine's sizes hold. Whole numbers only.
+    auto at_most = [&](const char* field, long long value, long long max) {
+        if (value > max) {
+            std::ostringstream s;
+            s << field << " must be at most " << max << ", got " << value;
+            fail(s.str());
+        }
+    };
     at_least("data.seq_len", c.data.seq_len, 2);
+    at_most("data.seq_len", c.data.seq_len, 1 << 20);
+    at_most("adapter.rank", c.adapter.rank, 65536);
+    at_most("train.batch_size", c.train.batch_size, 1 << 20);
+    at_most("train.grad_accum", c.train.grad_accum, 1 << 20);
+    at_most("train.threads", c.train.threads, 1024);
     require_one_of(c.adapter.method, {"lora", "dora", "full"}, "adapter.method", origin);
     if (c.adapter.targets.empty())
         fail("adapter.targets must name at least one pattern");
+    if (c.adapter.targets.size() > 10000)
+        fail("adapter.targets has more than 10000 patterns");
     for (const std::string& pattern : c.adapter.targets) {
+        // std::regex compiles and matches by recursion: a long pattern can exhaust the stack.
+        if (pattern.size() > 1000)
+            fail("adapter.targets: a pattern of " + std::to_string(pattern.size()) + " characters is longer than the 1000 allowed");
+        if (const std::string reason = unsafe_pattern_reason(pattern); !reason.empty())
+            fail("adapter.targets: '" + pattern + "' cannot be used: " + reason);
         try {
             std::regex re(pattern);
         } catch (const std::regex_error& e) {
@@ -206,14 +262,25 @@ void run_config_validate(const RunConfig& c, const std::string& origin)
 
 RunConfig run_config_from_json(const std::string& text, const std::string& origin)
 {
+    if (text.size() > kMaxRunConfigBytes)
+        throw Error(origin + ": " + std::to_string(text.size()) + " bytes, larger than the 1 MiB a run config may have");
+    io::check_json_depth(text, origin);
     json root;
     try {
         root = json::parse(text);
-    } catch (const json::parse_error& e) {
-        // nlohmann's message carries the byte position; keep it, drop its internal prefix.
+    } catch (const json::exception& e) {
+        // A syntax error (parse_error) or a number too large for a double (out_of_range, "1e400"; found
+        // by tests/fuzz). nlohmann's message carries the byte position; keep it, drop its internal prefix.
         std::string what = e.what();
-        auto colon = what.find("parse error");
-        throw Error(origin + ": not valid JSON (" + (colon == std::string::npos ? what : what.substr(colon)) + ")");
+        const size_t tag_end = what.find("] ");
+        if (what.rfind("[json.exception", 0) == 0 && tag_end != std::string::npos)
+            what = what.substr(tag_end + 2);
+        if (what.size() > 300) {  // it echoes the offending token, which a hostile file makes megabytes long
+            size_t cut = 300;
+            while (cut > 0 && (static_cast<unsigned char>(what[cut]) & 0xC0) == 0x80) --cut;
+            what = what.substr(0, cut) + "...";
+        }
+        throw Error(origin + ": not valid JSON (" + what + ")");
     }
     reject_fractional_integers(root, "", origin,
                                {"data.seq_len", "adapter.rank", "train.steps", "train.batch_size", "train.grad_accum",

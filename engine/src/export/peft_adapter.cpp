@@ -1,5 +1,7 @@
 #include "export/peft_adapter.h"
 
+#include "export/peft_config.h"
+
 #include "adapters/targets.h"
 #include "dora/error.h"
 #include "io/folder_files.h"
@@ -12,7 +14,6 @@
 #include <fstream>
 #include <map>
 #include <regex>
-#include <sstream>
 
 namespace dora::exporting {
 namespace {
@@ -20,12 +21,7 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-const std::string kPrefix = "base_model.model.";
-
-bool ends_with(const std::string& s, const std::string& suffix)
-{
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
+const std::string kPrefix = kPeftKeyPrefix;
 
 }  // namespace
 
@@ -88,42 +84,17 @@ std::vector<models::NamedLinear> apply_peft_adapter(models::Model& model, const 
     std::ifstream in(config_path, std::ios::binary);
     if (!in)
         throw Error(config_path.string() + ": cannot open (is this an adapter folder?)");
-    std::ostringstream text;
-    text << in.rdbuf();
-    const json config = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-    const std::string where = config_path.string() + ": ";
-    if (!config.is_object())
-        throw Error(where + "not valid JSON");
-    if (config.value("peft_type", "") != "LORA")
-        throw Error(where + "peft_type must be \"LORA\"");
-    if (!config.contains("r") || !config["r"].is_number_integer() || config["r"].get<int64_t>() < 1 ||
-        config["r"].get<int64_t>() > 65536)
-        throw Error(where + "'r' must be a whole number from 1 to 65536");
-    if (!config.contains("lora_alpha") || !config["lora_alpha"].is_number() || !(config["lora_alpha"].get<double>() > 0))
-        throw Error(where + "'lora_alpha' must be a positive number");
-    if (config.contains("rank_pattern") && config["rank_pattern"].is_object() && !config["rank_pattern"].empty())
-        throw Error(where + "per-module ranks (rank_pattern) are not supported");
-    if (config.contains("alpha_pattern") && config["alpha_pattern"].is_object() && !config["alpha_pattern"].empty())
-        throw Error(where + "per-module alphas (alpha_pattern) are not supported");
-
-    AdapterConfig options = training_options;
-    options.method = config.value("use_dora", false) ? "dora" : "lora";
-    options.rank = static_cast<int>(config["r"].get<int64_t>());
-    options.alpha = config["lora_alpha"].get<double>();
-    options.rslora = config.value("use_rslora", false);
+    std::string text(kMaxAdapterConfigBytes + 1, '\0');
+    text.resize(static_cast<size_t>(in.read(text.data(), static_cast<std::streamsize>(text.size())).gcount()));
+    AdapterConfig options = read_peft_adapter_config(text, config_path.string(), training_options);
 
     const io::SafetensorsFile file = io::SafetensorsFile::open((dir / "adapter_model.safetensors").string());
     std::map<std::string, const io::TensorEntry*> by_name;
-    options.targets.clear();
-    for (const io::TensorEntry& entry : file.header().tensors) {
+    for (const io::TensorEntry& entry : file.header().tensors)
         by_name[entry.name] = &entry;
-        if (entry.name.rfind(kPrefix, 0) == 0 && ends_with(entry.name, ".lora_A.weight")) {
-            const std::string module = entry.name.substr(kPrefix.size(), entry.name.size() - kPrefix.size() - 14);
-            options.targets.push_back(std::regex_replace(module, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)"));
-        }
-    }
-    if (options.targets.empty())
-        throw Error(file.path() + ": holds no lora_A weights");
+    options.targets.clear();
+    for (const std::string& module : peft_adapter_modules(file.header(), file.path()))
+        options.targets.push_back(std::regex_replace(module, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)"));
 
     std::vector<models::NamedLinear> layers;
     try {

@@ -3,6 +3,7 @@
 // never leaves a half-written checkpoint where a good one was. The reader is in safetensors.cpp.
 #include "io/safetensors.h"
 
+#include "io/file_writer.h"
 #include "io/safetensors_detail.h"
 #include "testing/crash_points.h"
 
@@ -101,16 +102,7 @@ void write_safetensors(const std::string& path, const std::vector<TensorToWrite>
                        "); any earlier version of the file is unchanged");
     };
     auto write_all = [&](const void* data, size_t n) {
-        for (const char* p = static_cast<const char*>(data); n > 0;) {
-            const ssize_t w = ::write(fd, p, std::min<size_t>(n, size_t(1) << 30));
-            if (w < 0 && errno == EINTR) continue;
-            if (w <= 0) {
-                if (w == 0) errno = EIO;
-                give_up("writing");
-            }
-            p += w;
-            n -= static_cast<size_t>(w);
-        }
+        if (!write_fully(fd, data, n)) give_up("writing");
     };
     write_all(header.data(), header.size());
     for (const TensorToWrite& t : tensors) write_all(t.data, t.nbytes);

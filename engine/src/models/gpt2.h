@@ -4,18 +4,10 @@
 // held (out, in); a loader of Hugging Face files transposes GPT-2's Conv1D (in, out) tensors.
 #pragma once
 
+#include "models/architecture_configs.h"
 #include "models/model.h"
 
 namespace dora::models {
-
-struct Gpt2Config {
-    int64_t vocab_size = 96;
-    int64_t n_positions = 64;
-    int64_t n_embd = 64;
-    int64_t n_layer = 2;
-    int64_t n_head = 4;
-    double layer_norm_epsilon = 1e-5;
-};
 
 class Gpt2AttentionImpl : public torch::nn::Module {
 public:

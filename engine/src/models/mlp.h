@@ -2,15 +2,10 @@
 // the two input coordinates, so each of its neurons is an arrow in the plane (teaching views).
 #pragma once
 
+#include "models/architecture_configs.h"
 #include "models/model.h"
 
 namespace dora::models {
-
-struct MlpConfig {
-    int64_t inputs = 2;
-    int64_t hidden = 64;
-    int64_t classes = 3;
-};
 
 class MlpImpl : public Model {
 public:

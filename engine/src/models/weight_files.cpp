@@ -1,6 +1,8 @@
 #include "models/weight_files.h"
 
 #include "dora/error.h"
+#include "io/safetensors_detail.h"
+#include "io/json_limits.h"
 
 #include <nlohmann/json.hpp>
 
@@ -19,17 +21,19 @@ constexpr size_t kMaxShards = 10000;
 // A shard name from the index, resolved inside `dir` or refused.
 fs::path shard_path(const fs::path& dir, const std::string& name, const std::string& index)
 {
+    // quote(): a hostile name may hold a NUL or a newline, which would cut or split the message.
     if (name.empty() || name.find('/') != std::string::npos || name.find('\\') != std::string::npos ||
         name == "." || name == ".." || name.find('\0') != std::string::npos)
-        throw Error(index + ": shard '" + name + "' is not a plain file name in the model folder");
+        throw Error(index + ": shard " + io::detail::quote(name) + " is not a plain file name in the model folder");
     const fs::path path = dir / name;
     std::error_code error;
     const fs::path real = fs::canonical(path, error);
     if (error)
-        throw Error(index + ": shard '" + name + "' does not exist in " + dir.string());
+        throw Error(index + ": shard " + io::detail::quote(name) + " does not exist in " + dir.string());
     const fs::path real_dir = fs::canonical(dir);
     if (real.parent_path() != real_dir)
-        throw Error(index + ": shard '" + name + "' leads out of the model folder (a link to " + real.string() + ")");
+        throw Error(index + ": shard " + io::detail::quote(name) + " leads out of the model folder (a link to " +
+                    real.string() + ")");
     return real;
 }
 
@@ -39,12 +43,12 @@ WeightFiles WeightFiles::open(const std::string& dir_text)
 {
     const fs::path dir(dir_text);
     WeightFiles files;
-    std::vector<fs::path> paths;
+    std::vector<std::pair<std::string, fs::path>> paths;  // as the folder or index names it, and resolved
     const fs::path single = dir / "model.safetensors";
     const fs::path index = dir / "model.safetensors.index.json";
     std::map<std::string, std::string> expected_shard;  // tensor -> shard, from the index
     if (fs::exists(single)) {
-        paths.push_back(shard_path(dir, "model.safetensors", single.string()));
+        paths.emplace_back("model.safetensors", shard_path(dir, "model.safetensors", single.string()));
         files.m_description = "model.safetensors";
     } else if (fs::exists(index)) {
         std::ifstream in(index, std::ios::binary);
@@ -54,13 +58,14 @@ WeightFiles WeightFiles::open(const std::string& dir_text)
             throw Error(index.string() + ": cannot read");
         if (text.str().size() > kMaxIndexBytes)
             throw Error(index.string() + ": larger than 64 MiB, not a shard index");
+        io::check_json_depth(text.str(), index.string());
         const nlohmann::json json = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
         if (!json.is_object() || !json.contains("weight_map") || !json["weight_map"].is_object())
             throw Error(index.string() + ": needs a JSON object with a \"weight_map\" object");
         std::map<std::string, fs::path> shards;
         for (auto it = json["weight_map"].begin(); it != json["weight_map"].end(); ++it) {
             if (!it->is_string())
-                throw Error(index.string() + ": the shard of '" + it.key() + "' is not a file name");
+                throw Error(index.string() + ": the shard of " + io::detail::quote(it.key()) + " is not a file name");
             const std::string shard = it->get<std::string>();
             if (!shards.count(shard)) {
                 if (shards.size() >= kMaxShards)
@@ -70,28 +75,30 @@ WeightFiles WeightFiles::open(const std::string& dir_text)
             expected_shard[it.key()] = shard;
         }
         for (const auto& [name, path] : shards)
-            paths.push_back(path);
+            paths.emplace_back(name, path);
         files.m_description = "model.safetensors.index.json (" + std::to_string(shards.size()) + " shards)";
     } else {
         throw Error(dir_text + ": has no model.safetensors or model.safetensors.index.json");
     }
 
-    for (const fs::path& path : paths) {
+    // A link inside the folder resolves to another file name: compare the index with the name it gave.
+    for (const auto& [listed_name, path] : paths) {
         files.m_files.push_back(std::make_unique<io::SafetensorsFile>(io::SafetensorsFile::open(path.string())));
         const io::SafetensorsFile* file = files.m_files.back().get();
         for (const io::TensorEntry& entry : file->header().tensors) {
             auto [it, inserted] = files.m_tensors.emplace(entry.name, Found{file, &entry});
             if (!inserted)
-                throw Error(path.string() + ": tensor '" + entry.name + "' is also in " + it->second.file->path());
+                throw Error(path.string() + ": tensor " + io::detail::quote(entry.name) + " is also in " + it->second.file->path());
             auto listed = expected_shard.find(entry.name);
-            if (!expected_shard.empty() && listed != expected_shard.end() &&
-                fs::path(path).filename().string() != listed->second)
-                throw Error(path.string() + ": tensor '" + entry.name + "' is listed in the index under " + listed->second);
+            if (!expected_shard.empty() && listed != expected_shard.end() && listed_name != listed->second)
+                throw Error(path.string() + ": tensor " + io::detail::quote(entry.name) + " is listed in the index under " +
+                            io::detail::quote(listed->second));
         }
     }
     for (const auto& [tensor, shard] : expected_shard)
         if (!files.m_tensors.count(tensor))
-            throw Error(index.string() + ": lists '" + tensor + "' in " + shard + ", which does not hold it");
+            throw Error(index.string() + ": lists " + io::detail::quote(tensor) + " in " + io::detail::quote(shard) +
+                        ", which does not hold it");
     return files;
 }
 

@@ -159,9 +159,11 @@ RecordedRun resume_recorded(const std::string& db_path, long long run_id, Record
     const std::optional<RunRecord> record = store.find_run(run_id);
     if (!record)
         throw Error(db_path + ": there is no run " + std::to_string(run_id));
-    if (record->status != "interrupted" && record->status != "stopped")
+    // A failed run resumes too: a full disk fails a checkpoint write but leaves the previous checkpoint
+    // intact, and once space is freed the run continues from it.
+    if (record->status != "interrupted" && record->status != "stopped" && record->status != "failed")
         throw Error("run " + std::to_string(run_id) + " is " + record->status +
-                    "; only an interrupted or stopped run can be resumed");
+                    "; only an interrupted, stopped or failed run can be resumed");
     const RunConfig config = run_config_from_json(record->config_json, "run " + std::to_string(run_id) + " config");
     auto trainer = std::make_unique<Trainer>(config);
 
