@@ -194,6 +194,37 @@ private Q_SLOTS:
         QVERIFY(std::isnan(scatter.correlation()));
         QVERIFY(std::isnan(scatter.withinStepCorrelation()));
     }
+
+    void aLongRunDrawsABoundedSampleButCountsEveryPoint()
+    {
+        // A stored run of 20,000 logged steps, 4 layers: shown at once, statistics over all of it.
+        DecompositionScatter scatter;
+        const QStringList names = {"a", "b", "c", "d"};
+        QVector<double> all_d, all_m;
+        QElapsedTimer clock;
+        clock.start();
+        for (int step = 1; step <= 20000; ++step) {
+            QVector<double> d, m;
+            for (int layer = 0; layer < 4; ++layer) {
+                d << 1e-4 * step + 0.01 * layer;
+                m << 2e-4 * step - 0.005 * layer + 1e-3 * std::sin(step * 0.7 + layer);
+            }
+            scatter.appendLayerStats(step, names, m, d);
+            all_d << d;
+            all_m << m;
+        }
+        QCOMPARE(scatter.pointCount(), 80000);
+        QVERIFY(scatter.drawnSteps() <= DecompositionScatter::kMaxDrawnSteps);
+        QVERIFY(scatter.drawnSteps() >= DecompositionScatter::kMaxDrawnSteps / 2);
+        QVERIFY(std::abs(scatter.correlation() - pearson(all_d, all_m)) < 1e-9);
+        QVERIFY(std::abs(scatter.slope() - least_squares_slope(all_d, all_m)) < 1e-9);
+        // The drawn steps are spread over the whole run: the first and one near the end.
+        QCustomPlot* plot = scatter.customPlot();
+        QCOMPARE(plot->graphCount(), scatter.drawnSteps());
+        QCOMPARE(plot->graph(0)->data()->at(0)->key, all_d[0]);
+        QVERIFY(plot->graph(plot->graphCount() - 1)->data()->at(0)->key > 0.9 * all_d.back());
+        qInfo("20,000 steps appended and summarised in %lld ms", static_cast<long long>(clock.elapsed()));
+    }
 };
 
 QTEST_MAIN(TestLivePlots)

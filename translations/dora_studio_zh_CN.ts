@@ -963,10 +963,6 @@ slope = %3 (dashed fit)</source>
         <translation>继续</translation>
     </message>
     <message>
-        <source>Continue an interrupted or stopped run from its last checkpoint.</source>
-        <translation>从最后一个检查点继续一次中断或已停止的运行。</translation>
-    </message>
-    <message>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -1045,6 +1041,10 @@ slope = %3 (dashed fit)</source>
     <message>
         <source>Exported the metrics of run %1 to %2.</source>
         <translation>已将运行 %1 的指标导出到 %2。</translation>
+    </message>
+    <message>
+        <source>Continue an interrupted, stopped or failed run (after freeing disk space, say) from its last checkpoint.</source>
+        <translation>从最后一个检查点继续一个被中断、已停止或失败的运行（例如在腾出磁盘空间之后）。</translation>
     </message>
 </context>
 <context>

@@ -46,7 +46,7 @@ RunsPage::RunsPage(const QString& database_path, QWidget* parent) : QWidget(pare
     m_try = new QPushButton(tr("Try it"));
     m_try->setToolTip(tr("Put the trained model next to the base model on your own prompt or on held-out samples."));
     m_resume = new QPushButton(tr("Resume"));
-    m_resume->setToolTip(tr("Continue an interrupted or stopped run from its last checkpoint."));
+    m_resume->setToolTip(tr("Continue an interrupted, stopped or failed run (after freeing disk space, say) from its last checkpoint."));
     m_delete = new QPushButton(tr("Delete"));
     m_export_adapter = new QPushButton(tr("Export adapter…"));
     m_export_adapter->setToolTip(tr("A PEFT adapter folder, which Python's peft library and other tools load."));
@@ -177,7 +177,7 @@ void RunsPage::updateButtons()
     m_compare->setEnabled(selectedRuns().size() >= 2);
     m_try->setEnabled(has && run->status != "running" && run->steps_done > 0);
     m_delete->setEnabled(has && run->status != "running");
-    m_resume->setEnabled(has && (run->status == "interrupted" || run->status == "stopped"));
+    m_resume->setEnabled(has && (run->status == "interrupted" || run->status == "stopped" || run->status == "failed"));
     m_export_adapter->setEnabled(has && run->method != "full" && run->status != "running");
     m_export_merged->setEnabled(has && run->status != "running");
     m_export_csv->setEnabled(has);

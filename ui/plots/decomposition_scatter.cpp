@@ -6,6 +6,7 @@
 
 #include <qcustomplot.h>
 
+#include <QTimer>
 
 #include <algorithm>
 #include <cmath>
@@ -70,15 +71,36 @@ DecompositionScatter::DecompositionScatter(QWidget* parent) : QWidget(parent), m
 DecompositionScatter::StepPoints& DecompositionScatter::pointsFor(int step)
 {
     // A resumed run may report a step again; its points join the same checkpoint.
-    for (StepPoints& s : m_steps)
-        if (s.step == step)
-            return s;
+    if (const auto it = m_stepIndex.constFind(step); it != m_stepIndex.cend())
+        return m_steps[*it];
     StepPoints s;
     s.step = step;
-    s.graph = m_plot->addGraph();
-    s.graph->setLineStyle(QCPGraph::lsNone);
+    if (m_steps.size() % m_drawStride == 0) {
+        s.graph = m_plot->addGraph();
+        s.graph->setLineStyle(QCPGraph::lsNone);
+    }
+    m_stepIndex.insert(step, static_cast<int>(m_steps.size()));
     m_steps.append(s);
+    thinDrawnSteps();
     return m_steps.back();
+}
+
+int DecompositionScatter::drawnSteps() const
+{
+    return static_cast<int>(std::count_if(m_steps.cbegin(), m_steps.cend(), [](const StepPoints& s) { return s.graph; }));
+}
+
+void DecompositionScatter::thinDrawnSteps()
+{
+    if (drawnSteps() <= kMaxDrawnSteps)
+        return;
+    m_drawStride *= 2;  // keep steps 0, 2s, 4s, ... by arrival: still spread evenly over the run
+    for (int i = 0; i < m_steps.size(); ++i) {
+        if (i % m_drawStride != 0 && m_steps[i].graph) {
+            m_plot->removeGraph(m_steps[i].graph);
+            m_steps[i].graph = nullptr;
+        }
+    }
 }
 
 void DecompositionScatter::appendLayerStats(int step, const QStringList& names, const QVector<double>& delta_m,
@@ -97,16 +119,37 @@ void DecompositionScatter::appendLayerStats(int step, const QStringList& names, 
     }
     s.d.append(d);
     s.m.append(m);
-    s.graph->addData(d, m);  // this step's points only; they are sorted by ΔD here
+    if (s.graph)
+        s.graph->addData(d, m);  // this step's points only; they are sorted by ΔD here
     m_allD.append(d);
     m_allM.append(m);
+    m_dirty = true;
+    scheduleRefresh();
+}
+
+void DecompositionScatter::scheduleRefresh()
+{
+    if (m_refreshQueued)
+        return;
+    m_refreshQueued = true;
+    QTimer::singleShot(0, this, [this] {
+        m_refreshQueued = false;
+        refresh();
+    });
+}
+
+void DecompositionScatter::refresh() const
+{
+    if (!m_dirty)
+        return;
+    m_dirty = false;
     updateStatistics();
     updateColors();
     updateRanges();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void DecompositionScatter::updateStatistics()
+void DecompositionScatter::updateStatistics() const
 {
     m_r = pearson(m_allD, m_allM);
     double sum = 0;
@@ -140,7 +183,7 @@ void DecompositionScatter::setTitle(const QString& title)
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void DecompositionScatter::updateColors()
+void DecompositionScatter::updateColors() const
 {
     int first = std::numeric_limits<int>::max(), last = std::numeric_limits<int>::min();
     for (const StepPoints& s : m_steps) {
@@ -148,6 +191,8 @@ void DecompositionScatter::updateColors()
         last = std::max(last, s.step);
     }
     for (const StepPoints& s : m_steps) {
+        if (!s.graph)
+            continue;
         const double t = last > first ? double(s.step - first) / (last - first) : 1.0;
         const QColor c = blend(t);
         s.graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QPen(c.darker(115)), QBrush(c), 6));
@@ -155,7 +200,7 @@ void DecompositionScatter::updateColors()
     m_colorScale->setDataRange(QCPRange(first, last > first ? last : first + 1));
 }
 
-void DecompositionScatter::updateRanges()
+void DecompositionScatter::updateRanges() const
 {
     if (m_allD.isEmpty())
         return;
@@ -178,6 +223,9 @@ void DecompositionScatter::clear()
 {
     m_plot->clearGraphs();
     m_steps.clear();
+    m_stepIndex.clear();
+    m_drawStride = 1;
+    m_dirty = false;
     m_allD.clear();
     m_allM.clear();
     m_r = m_rWithin = m_slope = m_intercept = kNaN;

@@ -5,6 +5,7 @@
 // (DESIGN.md, "DoRA in one screen").
 #pragma once
 
+#include <QHash>
 #include <QStringList>
 #include <QVector>
 #include <QWidget>
@@ -30,9 +31,15 @@ public:
     void setTitle(const QString& title);
 
     int pointCount() const { return m_allD.size(); }
-    double correlation() const { return m_r; }              // Pearson r of all points; NaN if undefined
-    double withinStepCorrelation() const { return m_rWithin; }  // mean over steps of r across layers
-    double slope() const { return m_slope; }                // least squares ΔM = a + slope·ΔD
+    // Statistics of every point appended so far (computed when asked, or on the next frame).
+    double correlation() const { refresh(); return m_r; }              // Pearson r of all points; NaN if undefined
+    double withinStepCorrelation() const { refresh(); return m_rWithin; }  // mean over steps of r across layers
+    double slope() const { refresh(); return m_slope; }                // least squares ΔM = a + slope·ΔD
+    int drawnSteps() const;  // steps with their own points on screen (at most kMaxDrawnSteps)
+
+    // A long run logs thousands of steps; drawing each as a graph would make every frame slow. Past
+    // this many, every other drawn step is dropped from the picture (never from the statistics).
+    static constexpr int kMaxDrawnSteps = 200;
     QCustomPlot* customPlot() const { return m_plot; }
 
 private:
@@ -43,9 +50,13 @@ private:
     };
 
     StepPoints& pointsFor(int step);
-    void updateStatistics();
-    void updateColors();
-    void updateRanges();
+    void thinDrawnSteps();
+    void scheduleRefresh();
+    // Statistics, colours, ranges: after a burst of appends (a stored run of 100,000 steps), once.
+    void refresh() const;
+    void updateStatistics() const;
+    void updateColors() const;
+    void updateRanges() const;
 
     QCustomPlot* m_plot = nullptr;
     QCPTextElement* m_title = nullptr;
@@ -53,8 +64,12 @@ private:
     QCPColorScale* m_colorScale = nullptr;
     QCPItemLine* m_fit = nullptr;
     QVector<StepPoints> m_steps;     // in arrival order
+    QHash<int, int> m_stepIndex;     // step -> index in m_steps
+    int m_drawStride = 1;            // every m_drawStride-th step (by arrival) is drawn
     QVector<double> m_allD, m_allM;  // pooled points, for r and the fit
-    double m_r, m_rWithin, m_slope, m_intercept;
+    mutable bool m_dirty = false;
+    mutable bool m_refreshQueued = false;
+    mutable double m_r, m_rWithin, m_slope, m_intercept;
 };
 
 }  // namespace dora::ui
