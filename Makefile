@@ -34,8 +34,7 @@ kill-trials: build
 
 soak: build
 	@$(BUILD_DIR)/tests/bench/bench_soak 10000
-	@QT_QPA_PLATFORM=offscreen $(BUILD_DIR)/tests/bench/bench_gui_history 100000 0
-	@QT_QPA_PLATFORM=offscreen $(BUILD_DIR)/tests/bench/bench_gui_history 10000 8
+	@QT_QPA_PLATFORM=offscreen $(BUILD_DIR)/tests/bench/bench_gui_history 100000 8
 
 reliability: fuzz kill-trials soak sanitize
 
