@@ -3,6 +3,8 @@
 // ending in one clear line. Timing is not tested here (benchmarks print numbers; tests check facts).
 #include <QtTest/QtTest>
 
+#include "cli_process.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,20 +12,7 @@
 
 namespace {
 
-struct Result {
-    int exit_code = -1;
-    QString out, err;
-};
-
-Result run_cli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(DORA_CLI), args);
-    if (!p.waitForFinished(120000))
-        return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
+using namespace dora::testing;
 
 // One block, d 8, 2 heads, vocab 16, seq 4, batch 1 (N = 4 tokens), rank 1. Linear layers (in, out):
 // c_attn (8, 24), attn.c_proj (8, 8), c_fc (8, 32), mlp.c_proj (32, 8); Σ in·out = 768.
@@ -50,7 +39,7 @@ class TestBenchCli : public QObject {
 private Q_SLOTS:
     void printsOneConsistentJsonLinePerMethod()
     {
-        const Result r = run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--methods", "lora,dora,full", "--json"});
+        const CliResult r = run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--methods", "lora,dora,full", "--json"});
         QCOMPARE(r.exit_code, 0);
         const QStringList lines = r.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 3);
@@ -82,7 +71,7 @@ private Q_SLOTS:
 
     void readableTableWithoutJson()
     {
-        const Result r = run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--methods", "lora,dora"});
+        const CliResult r = run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--methods", "lora,dora"});
         QCOMPARE(r.exit_code, 0);
         QVERIFY(r.out.contains("method"));
         QVERIFY(r.out.contains("MFU"));
@@ -103,7 +92,7 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, args);
         QFETCH(QString, message);
-        const Result r = run_cli(QStringList{"bench"} + args);
+        const CliResult r = run_cli(QStringList{"bench"} + args);
         QCOMPARE(r.exit_code, 2);
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
         QCOMPARE(r.err.trimmed().count('\n'), 0);

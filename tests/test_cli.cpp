@@ -2,6 +2,8 @@
 // configs end with one clear line on stderr and a non-zero exit code.
 #include <QtTest/QtTest>
 
+#include "cli_process.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,20 +12,7 @@
 
 namespace {
 
-struct Result {
-    int exit_code = -1;
-    QString out, err;
-};
-
-Result run_cli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(DORA_CLI), args);
-    if (!p.waitForFinished(120000))
-        return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
+using namespace dora::testing;
 
 QString write_file(const QTemporaryDir& dir, const QString& name, const QByteArray& content)
 {
@@ -47,7 +36,7 @@ private Q_SLOTS:
             "name": "cli test", "model": {"builtin": "demo-mlp"},
             "adapter": {"method": "dora", "targets": ["fc1", "fc2"], "rank": 2},
             "train": {"steps": 40, "batch_size": 64, "lr": 0.01, "eval_every": 20, "threads": 1}})");
-        const Result r = run_cli({"train", config, "--db", dir.filePath("runs.sqlite")});
+        const CliResult r = run_cli({"train", config, "--db", dir.filePath("runs.sqlite")});
         QVERIFY2(r.exit_code == 0, qPrintable(r.err));
         const QStringList lines = r.out.trimmed().split('\n');
         QVERIFY(lines.size() > 3);
@@ -98,7 +87,7 @@ private Q_SLOTS:
         QVERIFY(base > 0 && adapted > 0 && adapted < base);
         QVERIFY(std::fabs(merged - adapted) <= 1e-5 * adapted);
 
-        const Result generated = run_cli({"generate", "demo-gpt", "--prompt", "stir ", "--max-new-tokens", "20",
+        const CliResult generated = run_cli({"generate", "demo-gpt", "--prompt", "stir ", "--max-new-tokens", "20",
                                           "--adapter", dir.filePath("adapter")});
         QCOMPARE(generated.exit_code, 0);
         QVERIFY(generated.out.startsWith("stir "));
@@ -134,7 +123,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, config);
         QFETCH(QString, expected);
         QTemporaryDir dir;
-        const Result r = run_cli({"train", write_file(dir, "bad.json", config), "--db", dir.filePath("runs.sqlite")});
+        const CliResult r = run_cli({"train", write_file(dir, "bad.json", config), "--db", dir.filePath("runs.sqlite")});
         QVERIFY(r.exit_code > 0);
         QVERIFY2(r.err.contains(expected), qPrintable(r.err));
         QCOMPARE(r.err.trimmed().count('\n'), 0);
@@ -143,11 +132,11 @@ private Q_SLOTS:
 
     void tokenizeAndInspect()
     {
-        const Result hello = run_cli({"tokenize", QStringLiteral(DORA_TEST_DATA "/gpt2/tokenizer.json"), "--text", "Hello world", "--json"});
+        const CliResult hello = run_cli({"tokenize", QStringLiteral(DORA_TEST_DATA "/gpt2/tokenizer.json"), "--text", "Hello world", "--json"});
         QVERIFY2(hello.exit_code == 0, qPrintable(hello.err));
         QCOMPARE(QJsonDocument::fromJson(hello.out.toUtf8()).object().value("ids").toArray(), (QJsonArray{15496, 995}));
 
-        const Result inspect = run_cli({"inspect", "demo-gpt", "--json"});
+        const CliResult inspect = run_cli({"inspect", "demo-gpt", "--json"});
         const QJsonObject info = QJsonDocument::fromJson(inspect.out.toUtf8()).object();
         QCOMPARE(info.value("architecture").toString(), QString("gpt2"));
         QCOMPARE(info.value("parameters").toInt(), 114432);
@@ -166,7 +155,7 @@ private Q_SLOTS:
 
     void missingConfigFile()
     {
-        const Result r = run_cli({"train", "/nonexistent/config.json"});
+        const CliResult r = run_cli({"train", "/nonexistent/config.json"});
         QVERIFY(r.exit_code > 0);
         QVERIFY2(r.err.contains("/nonexistent/config.json: cannot open"), qPrintable(r.err));
     }
@@ -174,9 +163,9 @@ private Q_SLOTS:
     void usageErrors()
     {
         QVERIFY(run_cli({}).exit_code > 0);
-        const Result unknown = run_cli({"trian"});
+        const CliResult unknown = run_cli({"trian"});
         QVERIFY(unknown.exit_code > 0 && unknown.err.contains("unknown command 'trian'"));
-        const Result flag = run_cli({"train", "x.json", "--verbose"});
+        const CliResult flag = run_cli({"train", "x.json", "--verbose"});
         QVERIFY(flag.exit_code > 0 && flag.err.contains("unknown option --verbose"));
     }
 };

@@ -5,6 +5,9 @@
 // metric series that has no gap and no duplicate step.
 #include <QtTest/QtTest>
 
+#include "cli_process.h"
+#include "sqlite_integrity.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,56 +19,12 @@
 
 namespace {
 
+using namespace dora::testing;
+
 const QByteArray kConfig = R"({
     "name": "crash test", "model": {"builtin": "demo-gpt"}, "data": {"seq_len": 32},
     "adapter": {"method": "dora", "targets": [".*c_attn", ".*c_fc"], "rank": 4, "dropout": 0.1},
     "train": {"steps": 60, "batch_size": 8, "lr": 0.005, "eval_every": 20, "checkpoint_every": 10, "threads": 1}})";
-
-struct Result {
-    int exit_code = -1;
-    bool crashed = false;
-    QString out, err;
-};
-
-Result run_cli(const QStringList& args, const QString& crash_at = {}, int kill_after_ms = -1)
-{
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    if (!crash_at.isEmpty())
-        env.insert("DORA_CRASH_AT", crash_at);
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(DORA_CLI), args);
-    if (kill_after_ms >= 0 && !p.waitForFinished(kill_after_ms))
-        p.kill();  // SIGKILL
-    p.waitForFinished(120000);
-    return {p.exitCode(), p.exitStatus() == QProcess::CrashExit, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
-QJsonObject last_json_line(const QString& out)
-{
-    return QJsonDocument::fromJson(out.trimmed().split('\n').last().toUtf8()).object();
-}
-
-QJsonObject show(const QString& db, int run)
-{
-    return QJsonDocument::fromJson(run_cli({"show", QString::number(run), "--db", db, "--json"}).out.toUtf8()).object();
-}
-
-QString integrity(const QString& db)
-{
-    sqlite3* handle = nullptr;
-    QString answer = "cannot open";
-    if (sqlite3_open_v2(db.toUtf8().constData(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_stmt* statement = nullptr;
-        if (sqlite3_prepare_v2(handle, "PRAGMA integrity_check", -1, &statement, nullptr) == SQLITE_OK &&
-            sqlite3_step(statement) == SQLITE_ROW)
-            answer = QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
-        sqlite3_finalize(statement);
-    }
-    sqlite3_close(handle);
-    return answer;
-}
 
 }  // namespace
 
@@ -85,9 +44,9 @@ private Q_SLOTS:
         f.write(kConfig);
         f.close();
         const QString db = m_dir.filePath("reference.sqlite");
-        const Result r = run_cli({"train", m_config, "--db", db});
+        const CliResult r = run_cli({"train", m_config, "--db", db});
         QVERIFY2(r.exit_code == 0 && !r.crashed, qPrintable(r.err));
-        m_reference = show(db, 1);
+        m_reference = show_run(db, 1);
         QCOMPARE(m_reference.value("step_metrics").toArray().size(), 60);
     }
 
@@ -112,10 +71,10 @@ private Q_SLOTS:
         const QString db = dir.filePath("runs.sqlite");
 
         // A finished run that must survive whatever happens to the next one.
-        const Result earlier = run_cli({"train", m_config, "--db", db});
+        const CliResult earlier = run_cli({"train", m_config, "--db", db});
         QVERIFY2(earlier.exit_code == 0, qPrintable(earlier.err));
 
-        const Result killed = run_cli({"train", m_config, "--db", db}, crash_at, kill_after_ms);
+        const CliResult killed = run_cli({"train", m_config, "--db", db}, {{"DORA_CRASH_AT", crash_at}}, kill_after_ms);
         if (!killed.crashed && kill_after_ms >= 0)
             QSKIP("the run finished before the random kill; nothing to resume");
         QVERIFY2(killed.crashed, qPrintable("the run was not killed: " + killed.err));
@@ -130,13 +89,13 @@ private Q_SLOTS:
         QCOMPARE(runs.size(), 2);
         QCOMPARE(runs[0].toObject().value("status").toString(), QString("interrupted"));
 
-        const Result resumed = run_cli({"train", "--resume", "2", "--db", db});
+        const CliResult resumed = run_cli({"train", "--resume", "2", "--db", db});
         QVERIFY2(resumed.exit_code == 0, qPrintable(resumed.err));
         const QJsonObject summary = last_json_line(resumed.out);
         QCOMPARE(summary.value("status").toString(), QString("finished"));
         QCOMPARE(integrity(db), QString("ok"));
 
-        const QJsonObject run = show(db, 2);
+        const QJsonObject run = show_run(db, 2);
         const QJsonArray steps = run.value("step_metrics").toArray();
         const QJsonArray want = m_reference.value("step_metrics").toArray();
         QCOMPARE(steps.size(), want.size());

@@ -9,6 +9,8 @@
 // - the cluster-launcher environment is checked before anything starts.
 #include <QtTest/QtTest>
 
+#include "cli_process.h"
+
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -21,6 +23,8 @@
 #include <csignal>
 
 namespace {
+
+using namespace dora::testing;
 
 // Adapter dropout would draw different masks per rank (each draws for its own slice), so it is off.
 const char* kGptDora = R"({
@@ -35,31 +39,6 @@ const char* kMlpLoraUneven = R"({
 
 constexpr double kTolerance = 1e-4;
 constexpr int kGptSteps = 60;
-
-struct Result {
-    int exit_code = -1;
-    bool crashed = false;
-    QString out, err;
-};
-
-Result run_cli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(DORA_CLI), args);
-    p.waitForFinished(180000);
-    return {p.exitCode(), p.exitStatus() == QProcess::CrashExit, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
-QJsonObject last_json_line(const QString& out)
-{
-    return QJsonDocument::fromJson(out.trimmed().split('\n').last().toUtf8()).object();
-}
-
-QJsonObject show(const QString& db, int run)
-{
-    return QJsonDocument::fromJson(run_cli({"show", QString::number(run), "--db", db, "--json"}).out.toUtf8()).object();
-}
 
 QString write_config(const QTemporaryDir& dir, const QString& name, const char* text, int steps)
 {
@@ -136,7 +115,7 @@ private Q_SLOTS:
     {
         m_gpt_config = write_config(m_dir, "gpt.json", kGptDora, kGptSteps);
         m_gpt_reference = m_dir.filePath("gpt-reference.sqlite");
-        const Result one = run_cli({"train", m_gpt_config, "--db", m_gpt_reference});
+        const CliResult one = run_cli({"train", m_gpt_config, "--db", m_gpt_reference});
         QVERIFY2(one.exit_code == 0, qPrintable(one.err));
     }
 
@@ -157,17 +136,17 @@ private Q_SLOTS:
         const QString one_db = reference_db.isEmpty() ? dir.filePath("one.sqlite") : reference_db;
         const QString two_db = dir.filePath("two.sqlite");
         if (reference_db.isEmpty()) {
-            const Result one = run_cli({"train", config, "--db", one_db});
+            const CliResult one = run_cli({"train", config, "--db", one_db});
             QVERIFY2(one.exit_code == 0, qPrintable(one.err));
         }
-        const Result two = run_cli({"train", config, "--db", two_db, "--nproc", "2"});
+        const CliResult two = run_cli({"train", config, "--db", two_db, "--nproc", "2"});
         QVERIFY2(two.exit_code == 0 && !two.crashed, qPrintable(two.err));
         QVERIFY2(two.err.contains("2 workers on 127.0.0.1"), qPrintable(two.err));
         const QJsonObject summary = last_json_line(two.out);  // rank 0's; the other rank's output is discarded
         QCOMPARE(summary.value("world_size").toInt(), 2);
         QCOMPARE(summary.value("status").toString(), QString("finished"));
 
-        const QJsonObject reference = show(one_db, 1), run = show(two_db, 1);
+        const QJsonObject reference = show_run(one_db, 1), run = show_run(two_db, 1);
         QVERIFY(!reference.value("step_metrics").toArray().isEmpty());
         const QString why = differences(run, reference);
         QVERIFY2(why.isEmpty(), qPrintable(why));
@@ -198,16 +177,16 @@ private Q_SLOTS:
         QVERIFY(launcher.process.exitCode() != 0);
         QVERIFY2(err.contains("worker rank 1") && err.contains("signal 9"), qPrintable(err));
 
-        const QJsonObject killed = show(db, 1);
+        const QJsonObject killed = show_run(db, 1);
         QCOMPARE(killed.value("status").toString(), QString("interrupted"));
         QVERIFY2(killed.value("message").toString().contains("rank 1 did not answer"),
                  qPrintable(killed.value("message").toString()));
 
-        const Result resumed = run_cli({"train", "--resume", "1", "--db", db, "--nproc", "2"});
+        const CliResult resumed = run_cli({"train", "--resume", "1", "--db", db, "--nproc", "2"});
         QVERIFY2(resumed.exit_code == 0, qPrintable(resumed.err));
         QVERIFY2(resumed.out.contains("resuming after step"), qPrintable(resumed.out));
         QCOMPARE(last_json_line(resumed.out).value("status").toString(), QString("finished"));
-        const QString why = differences(show(db, 1), show(m_gpt_reference, 1));
+        const QString why = differences(show_run(db, 1), show_run(m_gpt_reference, 1));
         QVERIFY2(why.isEmpty(), qPrintable(why));
     }
 
@@ -227,7 +206,7 @@ private Q_SLOTS:
         QVERIFY2(launcher.process.exitCode() == 0, qPrintable(err));
         QVERIFY2(!err.contains("lost contact") && !err.contains("worker rank"), qPrintable(err));
         QCOMPARE(last_json_line(out).value("status").toString(), QString("stopped"));
-        const QJsonObject run = show(db, 1);
+        const QJsonObject run = show_run(db, 1);
         QCOMPARE(run.value("status").toString(), QString("stopped"));
         const int stopped_at = run.value("steps_done").toInt();
         QVERIFY(stopped_at >= last_step && stopped_at < kGptSteps);
@@ -267,7 +246,7 @@ private Q_SLOTS:
 
     void badProcessCountIsRefused()
     {
-        const Result r = run_cli({"train", write_config(m_dir, "n.json", kMlpLoraUneven, 5), "--nproc", "0"});
+        const CliResult r = run_cli({"train", write_config(m_dir, "n.json", kMlpLoraUneven, 5), "--nproc", "0"});
         QCOMPARE(r.exit_code, 2);
         QVERIFY2(r.err.contains("--nproc needs a number of processes from 1 to 256, got 0"), qPrintable(r.err));
     }

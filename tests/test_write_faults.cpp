@@ -7,6 +7,9 @@
 // earlier export untouched.
 #include <QtTest/QtTest>
 
+#include "cli_process.h"
+#include "sqlite_integrity.h"
+
 #include "test_support.h"
 
 #include "io/file_writer.h"
@@ -28,46 +31,13 @@ using dora::testing::error_of;
 
 namespace {
 
+using namespace dora::testing;
+
 const QByteArray kConfig = R"({
     "name": "full disk", "model": {"builtin": "demo-mlp"},
     "adapter": {"method": "dora", "rank": 4},
     "train": {"steps": 40, "batch_size": 16, "checkpoint_every": 10, "eval_every": 20, "threads": 1},
     "log": {"layer_stats_every": 5}})";
-
-struct Result {
-    int exit_code = -1;
-    QString out, err;
-};
-
-Result run_cli(const QStringList& args, qint64 disk_space = -1)
-{
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    if (disk_space >= 0)
-        env.insert("DORA_DISK_SPACE", QString::number(disk_space));
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(DORA_CLI), args);
-    p.waitForFinished(120000);
-    return {p.exitStatus() == QProcess::CrashExit ? -1 : p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
-QJsonObject json_of(const QString& text) { return QJsonDocument::fromJson(text.trimmed().split('\n').last().toUtf8()).object(); }
-
-QString integrity(const QString& db)
-{
-    sqlite3* handle = nullptr;
-    QString answer = "cannot open";
-    if (sqlite3_open_v2(db.toUtf8().constData(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_stmt* statement = nullptr;
-        if (sqlite3_prepare_v2(handle, "PRAGMA integrity_check", -1, &statement, nullptr) == SQLITE_OK &&
-            sqlite3_step(statement) == SQLITE_ROW)
-            answer = QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
-        sqlite3_finalize(statement);
-    }
-    sqlite3_close(handle);
-    return answer;
-}
 
 QByteArray read_all(const QString& path)
 {
@@ -173,7 +143,7 @@ private Q_SLOTS:
         // The run left alone, for its losses and the size of one checkpoint.
         const QString reference_db = dir.filePath("reference/runs.sqlite");
         QVERIFY(QDir().mkpath(dir.filePath("reference")));
-        const Result reference = run_cli({"train", config, "--db", reference_db});
+        const CliResult reference = run_cli({"train", config, "--db", reference_db});
         QVERIFY2(reference.exit_code == 0, qPrintable(reference.err));
         const qint64 checkpoint_bytes = QFileInfo(dir.filePath("reference/checkpoints/run-1/step-40.safetensors")).size();
         QVERIFY(checkpoint_bytes > 1000);
@@ -181,9 +151,9 @@ private Q_SLOTS:
         // Room for two checkpoints and half of the third: steps 10 and 20 are saved, 30 is not.
         const QString db = dir.filePath("full/runs.sqlite");
         QVERIFY(QDir().mkpath(dir.filePath("full")));
-        const Result failed = run_cli({"train", config, "--db", db}, checkpoint_bytes * 5 / 2);
+        const CliResult failed = run_cli({"train", config, "--db", db}, {{"DORA_DISK_SPACE", QString::number(checkpoint_bytes * 5 / 2)}});
         QCOMPARE(failed.exit_code, 1);
-        const QJsonObject summary = json_of(failed.out);
+        const QJsonObject summary = last_json_line(failed.out);
         QCOMPARE(summary.value("status").toString(), QString("failed"));
         const QString message = summary.value("message").toString();
         QVERIFY2(message.contains("step-30.safetensors") && message.contains("No space left on device"), qPrintable(message));
@@ -194,9 +164,9 @@ private Q_SLOTS:
         QCOMPARE(error_of([&] { dora::io::SafetensorsFile::open((checkpoints + "/step-20.safetensors").toStdString()); }),
                  QString());
 
-        const Result resumed = run_cli({"train", "--resume", "1", "--db", db});
+        const CliResult resumed = run_cli({"train", "--resume", "1", "--db", db});
         QVERIFY2(resumed.exit_code == 0, qPrintable(resumed.err + resumed.out));
-        QCOMPARE(json_of(resumed.out).value("status").toString(), QString("finished"));
+        QCOMPARE(last_json_line(resumed.out).value("status").toString(), QString("finished"));
         QCOMPARE(integrity(db), QString("ok"));
 
         const QJsonArray got = QJsonDocument::fromJson(run_cli({"show", "1", "--db", db, "--json"}).out.toUtf8())
@@ -222,14 +192,14 @@ private Q_SLOTS:
             f.write(QByteArray(kConfig).replace("\"steps\": 40", "\"steps\": 5"));
         }
         QVERIFY2(run_cli({"train", config, "--db", db}).exit_code == 0, "training failed");
-        const Result first = run_cli({"export", "1", "--adapter", out, "--db", db});
+        const CliResult first = run_cli({"export", "1", "--adapter", out, "--db", db});
         QVERIFY2(first.exit_code == 0, qPrintable(first.err));
         const QByteArray weights = read_all(out + "/adapter_model.safetensors");
         const QByteArray adapter_config = read_all(out + "/adapter_config.json");
         QVERIFY(!weights.isEmpty() && !adapter_config.isEmpty());
 
         for (qint64 space : {qint64(0), qint64(weights.size() / 2), qint64(weights.size() + 10)}) {
-            const Result full = run_cli({"export", "1", "--adapter", out, "--db", db}, space);
+            const CliResult full = run_cli({"export", "1", "--adapter", out, "--db", db}, {{"DORA_DISK_SPACE", QString::number(space)}});
             QVERIFY2(full.exit_code != 0, qPrintable(QString("export with %1 bytes free succeeded").arg(space)));
             const QStringList lines = full.err.trimmed().split('\n');
             QCOMPARE(lines.size(), 1);
