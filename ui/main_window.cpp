@@ -77,7 +77,13 @@ MainWindow::MainWindow(const QString& database_path, QWidget* parent) : QMainWin
         m_data->preview(config);
     });
     m_model->setArchitectureModel(m_layers->model());
-    m_train->setConfigSource([this] { return currentConfig(); });
+    // The process count is how to run, not what: it travels to the session, not into the config.
+    m_train->setConfigSource([this] {
+        std::optional<RunConfig> config = currentConfig();
+        if (config)
+            m_train->session().setProcesses(m_options->processes());
+        return config;
+    });
     connect(m_train, &TrainPage::runFinished, m_runs, &RunsPage::refresh);
     connect(m_runs, &RunsPage::openRequested, this, [this](qint64 id) {
         m_train->showStoredRun(id);
@@ -230,7 +236,6 @@ std::optional<RunConfig> MainWindow::currentConfig()
     (m_model->isBuiltin() ? config.model.builtin : config.model.path) = m_model->source().toStdString();
     m_data->apply(config);
     m_options->apply(config);
-    m_train->session().setProcesses(m_options->processes());
     const QStringList targets = m_layers->model()->targetPatterns();
     if (targets.isEmpty()) {
         QMessageBox::information(this, tr("No layers chosen"), tr("Tick at least one layer to adapt."));
