@@ -21,9 +21,9 @@ RunComparison load_comparison(const std::string& db_path, const std::vector<long
         if (!record)
             throw Error(db_path + " has no run " + std::to_string(id));
         run.record = *record;
-        run.results = run_results(store, id);
         run.steps = store.step_metrics(id);
         run.evals = store.eval_results(id);
+        run.results = summarize_run(run.record, run.steps, run.evals);
         run.layer_stats = store.layer_stats(id);
         configs.push_back(record->config_json);
         comparison.runs.push_back(std::move(run));

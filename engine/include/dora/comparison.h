@@ -11,6 +11,9 @@
 namespace dora {
 
 class RunStore;
+struct EvalResult;
+struct RunRecord;
+struct StepMetrics;
 
 // A config as dotted keys and their JSON values, e.g. {"adapter.rank", "8"}, in the config's order.
 // Lists are one value ("adapter.targets" -> ["q","v"]): a list is a setting, not several.
@@ -34,6 +37,9 @@ struct RunResults {
 };
 // Throws dora::Error when the store has no such run.
 RunResults run_results(const RunStore& store, long long run_id);
+// The same from a run's record and series already read (the Compare page holds them anyway).
+RunResults summarize_run(const RunRecord& run, const std::vector<StepMetrics>& steps,
+                         const std::vector<EvalResult>& evals);
 
 // The runs of a fair comparison: `base` as LoRA and as DoRA, and with `with_half_rank` a DoRA run at
 // half the rank (at least 1). Everything else - model, data, seed (hence data order and the adapters'

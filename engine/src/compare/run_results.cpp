@@ -28,13 +28,19 @@ RunResults run_results(const RunStore& store, long long run_id)
     const std::optional<RunRecord> run = store.find_run(run_id);
     if (!run)
         throw Error(store.path() + " has no run " + std::to_string(run_id));
+    return summarize_run(*run, store.step_metrics(run_id), store.eval_results(run_id));
+}
+
+RunResults summarize_run(const RunRecord& run, const std::vector<StepMetrics>& steps,
+                         const std::vector<EvalResult>& evals)
+{
     RunResults r;
-    r.run_id = run_id;
-    r.trainable_parameters = run->trainable_parameters;
-    r.peak_memory_mb = run->peak_memory_mb;
+    r.run_id = run.id;
+    r.trainable_parameters = run.trainable_parameters;
+    r.peak_memory_mb = run.peak_memory_mb;
 
     r.best_eval_loss = r.final_eval_loss = kNaN;
-    for (const EvalResult& e : store.eval_results(run_id)) {
+    for (const EvalResult& e : evals) {
         if (!std::isfinite(e.loss))
             continue;
         if (!(e.loss >= r.best_eval_loss))  // also true while best is NaN
@@ -44,7 +50,6 @@ RunResults run_results(const RunStore& store, long long run_id)
 
     // Step times from consecutive logged steps; the median ignores the pauses of evaluations,
     // checkpoints and a resume (whose clock restarts, giving a negative difference that is skipped).
-    const std::vector<StepMetrics> steps = store.step_metrics(run_id);
     std::vector<double> durations, tokens_per_sample;
     for (size_t i = 1; i < steps.size(); ++i) {
         const double dt = steps[i].seconds - steps[i - 1].seconds;
@@ -57,7 +62,7 @@ RunResults run_results(const RunStore& store, long long run_id)
     r.seconds_per_step = median(std::move(durations));
     r.tokens_per_sample = median(std::move(tokens_per_sample));
 
-    const RunConfig config = run_config_from_json(run->config_json, "run " + std::to_string(run_id) + " config");
+    const RunConfig config = run_config_from_json(run.config_json, "run " + std::to_string(run.id) + " config");
     r.samples_per_step = static_cast<double>(config.train.batch_size) * config.train.grad_accum;
     return r;
 }
