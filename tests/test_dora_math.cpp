@@ -5,7 +5,7 @@
 
 #include "adapters/adaptable_linear.h"
 #include "adapters/dora_math.h"
-#include "adapters/dora_scale_cpu.h"
+#include "adapters/adapter_kernels_cpu.h"
 
 using dora::adapters::AdaptableLinear;
 using dora::adapters::AdapterOptions;

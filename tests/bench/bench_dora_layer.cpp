@@ -4,7 +4,7 @@
 // the same sums built from tensor operations.
 //   build/tests/bench/bench_dora_layer [threads] [tokens]
 #include "adapters/adaptable_linear.h"
-#include "adapters/dora_scale_cpu.h"
+#include "adapters/adapter_kernels_cpu.h"
 
 #include <torch/torch.h>
 
@@ -49,15 +49,15 @@ int main(int argc, char** argv)
     torch::manual_seed(0);
     const int repeats = 40;
     std::printf("%d threads, %lld tokens, minimum of %d repeats (ms)\n", threads, static_cast<long long>(tokens), repeats);
-    std::printf("%6s %6s %9s %9s %7s %12s %12s %9s %9s\n", "in", "out", "lora", "dora", "ratio", "scale_fused",
-                "scale_ops", "W0·Aᵀ", "(A·W0ᵀ)ᵀ");
+    std::printf("%6s %6s %8s %8s %7s %8s %8s %8s %8s %8s %8s\n", "in", "out", "lora", "dora", "ratio", "dora-lora",
+                "gain", "scale_k", "scale_ops", "W0·Aᵀ_k", "W0·Aᵀ_mm");
     const int64_t shapes[][2] = {{512, 1536}, {512, 512}, {512, 2048}, {2048, 512}};
     for (const auto& shape : shapes) {
         const int64_t in = shape[0], out = shape[1];
         AdaptableLinear lora = adapted(in, out, Method::LoRA), dora = adapted(in, out, Method::DoRA);
-        const torch::Tensor x = torch::randn({tokens, in}), dy = torch::randn({tokens, out});
+        const torch::Tensor x = torch::randn({tokens, in}).requires_grad_(), dy = torch::randn({tokens, out});
         const torch::Tensor kept = torch::randn({tokens, out}), g = torch::rand({out}) + 0.5;
-        double best[6];
+        double best[7];
         std::fill(std::begin(best), std::end(best), std::numeric_limits<double>::infinity());
         for (int i = 0; i < repeats; ++i) {
             best[0] = std::min(best[0], ms_of([&] { lora(x).backward(dy); }));
@@ -66,13 +66,16 @@ int main(int argc, char** argv)
             best[3] = std::min(best[3], ms_of([&] {
                 const torch::Tensor dz = dy * g, sum_kept = (dy * kept).sum(0), sum = dy.sum(0);
             }));
-            // The norm's one product that reads all of W0, in both orientations.
+            // g = m / ‖W0 + s·B·A‖ (detached norm), and its one product that reads all of W0: the
+            // rank-r kernel against BLAS.
             torch::NoGradGuard no_grad;
-            best[4] = std::min(best[4], ms_of([&] { torch::mm(dora->weight, dora->lora_A.t()); }));
-            best[5] = std::min(best[5], ms_of([&] { torch::mm(dora->lora_A, dora->weight.t()).t().contiguous(); }));
+            best[4] = std::min(best[4], ms_of([&] { dora->dora_gain(); }));
+            best[5] = std::min(best[5], ms_of([&] { dora::adapters::rank_project(dora->weight, dora->lora_A); }));
+            best[6] = std::min(best[6], ms_of([&] { torch::mm(dora->weight, dora->lora_A.t()); }));
         }
-        std::printf("%6lld %6lld %9.3f %9.3f %7.3f %12.3f %12.3f %9.3f %9.3f\n", static_cast<long long>(in),
-                    static_cast<long long>(out), best[0], best[1], best[1] / best[0], best[2], best[3], best[4], best[5]);
+        std::printf("%6lld %6lld %8.3f %8.3f %7.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f\n", static_cast<long long>(in),
+                    static_cast<long long>(out), best[0], best[1], best[1] / best[0], best[1] - best[0], best[4], best[2],
+                    best[3], best[5], best[6]);
     }
     return 0;
 }

@@ -1,6 +1,7 @@
 // LoRA / DoRA / full fine-tuning on one linear layer (DESIGN.md, "DoRA in one screen").
 #include "adapters/adaptable_linear.h"
 
+#include "adapters/adapter_forward.h"
 #include "adapters/dora_math.h"
 #include "dora/error.h"
 
@@ -76,20 +77,13 @@ torch::Tensor AdaptableLinearImpl::forward(const torch::Tensor& x)
     if (method == Method::None || method == Method::Full)
         return torch::linear(x, weight, bias);
 
+    AdapterOperands operands{x, weight, bias, lora_A, lora_B, method == Method::DoRA ? dora_gain() : torch::Tensor(),
+                             m_scale};
     // The adapter path sees dropout; the base path never does (PEFT's convention).
-    const torch::Tensor x_adapter =
-        m_options.dropout > 0.0 ? torch::dropout(x, m_options.dropout, is_training()) : x;
-    const torch::Tensor down = torch::linear(x_adapter, lora_A);  // (..., r)
-
-    if (method == Method::LoRA) {
-        torch::Tensor y = torch::linear(x, weight, bias);
-        return y.add_(torch::linear(down, lora_B), m_scale);
-    }
-
-    // DoRA: y = b + g ⊙ z, z = x W0ᵀ + s·(x Aᵀ) Bᵀ.
-    torch::Tensor z = torch::linear(x, weight);
-    z.add_(torch::linear(down, lora_B), m_scale);
-    return dora_scale_(z, dora_gain(), bias);
+    const bool dropout = m_options.dropout > 0.0 && is_training();
+    if (!dropout && adapter_fused_applies(operands))
+        return adapter_forward_fused(operands);
+    return adapter_forward_composite(operands, dropout ? torch::dropout(x, m_options.dropout, true) : x);
 }
 
 torch::Tensor AdaptableLinearImpl::adapter_delta()

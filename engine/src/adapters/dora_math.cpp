@@ -2,7 +2,7 @@
 // magnitude/direction statistics.
 #include "adapters/dora_math.h"
 
-#include "adapters/dora_scale_cpu.h"
+#include "adapters/adapter_kernels_cpu.h"
 
 namespace dora::adapters {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 // c_fc's), so there DoRA keeps no activation that LoRA does not. A row with g == 0 cannot be
 // recovered (its m is 0: a zero row of W0); then z itself is kept, as before. The check is a host
 // read of a flag, free on the CPU; on a GPU it would stall the stream once per layer, so there z is
-// always kept. Backward runs as one fused loop on the CPU (dora_scale_cpu.h) and skips the gradients
+// always kept. Backward runs as one fused loop on the CPU (adapter_kernels_cpu.h) and skips the gradients
 // nobody asked for (the frozen bias, a frozen magnitude).
 struct DoraScaleFunction : public torch::autograd::Function<DoraScaleFunction> {
     static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& z,
@@ -52,7 +52,7 @@ struct DoraScaleFunction : public torch::autograd::Function<DoraScaleFunction> {
         const bool kept_output = ctx->saved_data["kept_output"].toBool();
 
         torch::Tensor dz, dg, db, dy_kept;  // dy_kept: Σ dy ⊙ y, or Σ dy ⊙ z
-        if (scale_backward_cpu_supported(dy, kept, g)) {
+        if (adapter_kernels_support({dy, kept, g}) && g.dim() == 1 && dy.sizes() == kept.sizes()) {
             ScaleBackwardSums sums = scale_backward_cpu(dy, kept, g, want_dz);
             dz = sums.dz;
             db = sums.dy_total;
@@ -82,7 +82,10 @@ struct DoraScaleFunction : public torch::autograd::Function<DoraScaleFunction> {
 torch::Tensor dora_row_norm(const torch::Tensor& w0, const torch::Tensor& w0_sq, const torch::Tensor& lora_a,
                             const torch::Tensor& lora_b, double scale)
 {
-    const torch::Tensor w0_at = torch::mm(w0, lora_a.t());                   // (out, r)
+    // W0·Aᵀ reads all of W0 every step: the rank-r kernel does it in one pass where it can (it has no
+    // backward, so only for the detached norm).
+    const bool kernel = !torch::GradMode::is_enabled() && adapter_kernels_support({w0, lora_a});
+    const torch::Tensor w0_at = kernel ? rank_project(w0, lora_a) : torch::mm(w0, lora_a.t());  // (out, r)
     const torch::Tensor cross = (w0_at * lora_b).sum(1);                     // (out,)
     const torch::Tensor b_aat = torch::mm(lora_b, torch::mm(lora_a, lora_a.t()));  // (out, r)
     const torch::Tensor square = (b_aat * lora_b).sum(1);                    // (out,) = ‖s·B·A‖² / s²

@@ -1,0 +1,315 @@
+#include "adapters/adapter_kernels_cpu.h"
+
+#include <ATen/Dispatch.h>
+#include <ATen/Parallel.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define DORA_X86_CLONES 1
+#define DORA_INLINE inline __attribute__((always_inline))
+#define DORA_AVX2 __attribute__((target("avx2,fma")))
+#else
+#define DORA_INLINE inline
+#endif
+
+#include <algorithm>
+#include <optional>
+#include <type_traits>
+#include <vector>
+
+namespace dora::adapters {
+namespace {
+
+#ifdef DORA_X86_CLONES
+bool cpu_has_avx2_fma()
+{
+    static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return has;
+}
+#else
+bool cpu_has_avx2_fma() { return false; }
+#endif
+
+// ---- rows · smallᵀ -------------------------------------------------------------------------------
+
+template <typename T>
+void project_rows_generic(const T* rows, const T* small, int64_t first, int64_t last, int64_t k, int64_t r, T* out)
+{
+    for (int64_t n = first; n < last; ++n)
+        for (int64_t q = 0; q < r; ++q) {
+            T sum = 0;
+            for (int64_t i = 0; i < k; ++i)
+                sum += rows[n * k + i] * small[q * k + i];
+            out[n * r + q] = sum;
+        }
+}
+
+#ifdef DORA_X86_CLONES
+DORA_AVX2 inline float horizontal_sum(__m256 v)
+{
+    const __m128 half = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    const __m128 pair = _mm_add_ps(half, _mm_movehl_ps(half, half));
+    return _mm_cvtss_f32(_mm_add_ss(pair, _mm_shuffle_ps(pair, pair, 1)));
+}
+
+// Four of small's rows at a time against one row: one load of the row feeds four FMAs, and small
+// (r·k floats, a few tens of kB) stays in the L1/L2 cache across rows.
+DORA_AVX2 void project_rows_avx2(const float* rows, const float* small, int64_t first, int64_t last, int64_t k,
+                                 int64_t r, float* out)
+{
+    for (int64_t n = first; n < last; ++n) {
+        const float* row = rows + n * k;
+        int64_t q = 0;
+        for (; q + 4 <= r; q += 4) {
+            const float *s0 = small + q * k, *s1 = s0 + k, *s2 = s1 + k, *s3 = s2 + k;
+            __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(),
+                   a3 = _mm256_setzero_ps();
+            int64_t i = 0;
+            for (; i + 8 <= k; i += 8) {
+                const __m256 v = _mm256_loadu_ps(row + i);
+                a0 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s0 + i), a0);
+                a1 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s1 + i), a1);
+                a2 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s2 + i), a2);
+                a3 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s3 + i), a3);
+            }
+            float t0 = horizontal_sum(a0), t1 = horizontal_sum(a1), t2 = horizontal_sum(a2), t3 = horizontal_sum(a3);
+            for (; i < k; ++i) {
+                t0 += row[i] * s0[i];
+                t1 += row[i] * s1[i];
+                t2 += row[i] * s2[i];
+                t3 += row[i] * s3[i];
+            }
+            float* o = out + n * r + q;
+            o[0] = t0, o[1] = t1, o[2] = t2, o[3] = t3;
+        }
+        for (; q < r; ++q) {
+            const float* s = small + q * k;
+            __m256 a = _mm256_setzero_ps();
+            int64_t i = 0;
+            for (; i + 8 <= k; i += 8)
+                a = _mm256_fmadd_ps(_mm256_loadu_ps(row + i), _mm256_loadu_ps(s + i), a);
+            float t = horizontal_sum(a);
+            for (; i < k; ++i)
+                t += row[i] * s[i];
+            out[n * r + q] = t;
+        }
+    }
+}
+#endif
+
+void project_rows(const float* rows, const float* small, int64_t first, int64_t last, int64_t k, int64_t r, float* out)
+{
+#ifdef DORA_X86_CLONES
+    if (cpu_has_avx2_fma())
+        return project_rows_avx2(rows, small, first, last, k, r, out);
+#endif
+    project_rows_generic(rows, small, first, last, k, r, out);
+}
+
+void project_rows(const double* rows, const double* small, int64_t first, int64_t last, int64_t k, int64_t r,
+                  double* out)
+{
+    project_rows_generic(rows, small, first, last, k, r, out);
+}
+
+// ---- y = g ⊙ (y + down·up_t) + b ---------------------------------------------------------------
+
+template <typename T>
+DORA_INLINE void epilogue_rows_body(T* y, const T* down, const T* up_t, const T* gain, const T* bias, int64_t first,
+                                    int64_t last, int64_t out, int64_t r)
+{
+    for (int64_t n = first; n < last; ++n) {
+        T* row = y + n * out;
+        for (int64_t q = 0; q < r; ++q) {  // r passes over a row that stays in L1
+            const T c = down[n * r + q];
+            const T* u = up_t + q * out;
+            for (int64_t o = 0; o < out; ++o)
+                row[o] += c * u[o];
+        }
+        if (gain && bias)
+            for (int64_t o = 0; o < out; ++o)
+                row[o] = gain[o] * row[o] + bias[o];
+        else if (gain)
+            for (int64_t o = 0; o < out; ++o)
+                row[o] *= gain[o];
+        else if (bias)
+            for (int64_t o = 0; o < out; ++o)
+                row[o] += bias[o];
+    }
+}
+
+#ifdef DORA_X86_CLONES
+DORA_AVX2 void epilogue_rows_avx2(float* y, const float* down, const float* up_t, const float* gain,
+                                  const float* bias, int64_t first, int64_t last, int64_t out, int64_t r)
+{
+    epilogue_rows_body(y, down, up_t, gain, bias, first, last, out, r);
+}
+#endif
+
+template <typename T>
+void epilogue_rows(T* y, const T* down, const T* up_t, const T* gain, const T* bias, int64_t first, int64_t last,
+                   int64_t out, int64_t r)
+{
+#ifdef DORA_X86_CLONES
+    if constexpr (std::is_same_v<T, float>)
+        if (cpu_has_avx2_fma())
+            return epilogue_rows_avx2(y, down, up_t, gain, bias, first, last, out, r);
+#endif
+    epilogue_rows_body(y, down, up_t, gain, bias, first, last, out, r);
+}
+
+// ---- DoRA scale backward -----------------------------------------------------------------------
+
+// Rows summed in the input's precision before the partial sums are added in double: vector-friendly
+// and still accurate (a block's rounding error stays that of 64 terms).
+constexpr int64_t kRowBlock = 64;
+
+template <typename T>
+DORA_INLINE void scale_backward_block_body(const T* dy, const T* kept, const T* g, T* dz, T* block_kept, T* block_dy,
+                                           int64_t rows, int64_t out)
+{
+    std::fill(block_kept, block_kept + out, T(0));
+    std::fill(block_dy, block_dy + out, T(0));
+    for (int64_t n = 0; n < rows; ++n) {
+        const T* dy_row = dy + n * out;
+        const T* kept_row = kept + n * out;
+        for (int64_t c = 0; c < out; ++c) {
+            block_kept[c] += dy_row[c] * kept_row[c];
+            block_dy[c] += dy_row[c];
+        }
+        if (dz)
+            for (int64_t c = 0; c < out; ++c)
+                dz[n * out + c] = dy_row[c] * g[c];
+    }
+}
+
+#ifdef DORA_X86_CLONES
+DORA_AVX2 void scale_backward_block_avx2(const float* dy, const float* kept, const float* g, float* dz,
+                                         float* block_kept, float* block_dy, int64_t rows, int64_t out)
+{
+    scale_backward_block_body(dy, kept, g, dz, block_kept, block_dy, rows, out);
+}
+#endif
+
+template <typename T>
+void scale_backward_block(const T* dy, const T* kept, const T* g, T* dz, T* block_kept, T* block_dy, int64_t rows,
+                          int64_t out)
+{
+#ifdef DORA_X86_CLONES
+    if constexpr (std::is_same_v<T, float>)
+        if (cpu_has_avx2_fma())
+            return scale_backward_block_avx2(dy, kept, g, dz, block_kept, block_dy, rows, out);
+#endif
+    scale_backward_block_body(dy, kept, g, dz, block_kept, block_dy, rows, out);
+}
+
+// Each task takes a contiguous run of row blocks and sums them into its own partial sums, which are
+// added afterwards: every thread then reads its rows front to back.
+template <typename T>
+void scale_backward_loop(const T* dy, const T* kept, const T* g, T* dz, double* dy_kept, double* dy_total,
+                         int64_t rows, int64_t out)
+{
+    const int64_t blocks = (rows + kRowBlock - 1) / kRowBlock;
+    const int64_t tasks = std::max<int64_t>(1, std::min<int64_t>(blocks, at::get_num_threads()));
+    std::vector<double> partial(static_cast<size_t>(2 * tasks * out), 0.0);
+    at::parallel_for(0, tasks, 1, [&](int64_t first_task, int64_t last_task) {
+        std::vector<T> block_kept(out), block_dy(out);
+        for (int64_t task = first_task; task < last_task; ++task) {
+            double* sum_kept = partial.data() + 2 * task * out;
+            double* sum_dy = sum_kept + out;
+            for (int64_t b = blocks * task / tasks; b < blocks * (task + 1) / tasks; ++b) {
+                const int64_t n = b * kRowBlock, block_rows = std::min(kRowBlock, rows - n);
+                scale_backward_block(dy + n * out, kept + n * out, g, dz ? dz + n * out : nullptr, block_kept.data(),
+                                     block_dy.data(), block_rows, out);
+                for (int64_t c = 0; c < out; ++c) {
+                    sum_kept[c] += static_cast<double>(block_kept[c]);
+                    sum_dy[c] += static_cast<double>(block_dy[c]);
+                }
+            }
+        }
+    });
+    std::fill(dy_kept, dy_kept + out, 0.0);
+    std::fill(dy_total, dy_total + out, 0.0);
+    for (int64_t task = 0; task < tasks; ++task)
+        for (int64_t c = 0; c < out; ++c) {
+            dy_kept[c] += partial[2 * task * out + c];
+            dy_total[c] += partial[(2 * task + 1) * out + c];
+        }
+}
+
+// Rows per parallel task for the row-wise loops: a few hundred kB of work each.
+int64_t row_grain(int64_t row_length) { return std::max<int64_t>(1, 16384 / std::max<int64_t>(row_length, 1)); }
+
+}  // namespace
+
+bool adapter_kernels_support(std::initializer_list<torch::Tensor> tensors)
+{
+    std::optional<torch::ScalarType> type;
+    for (const torch::Tensor& t : tensors) {
+        if (!t.defined() || !t.device().is_cpu() || t.is_sparse())
+            return false;
+        if (!type)
+            type = t.scalar_type();
+        if (t.scalar_type() != *type)
+            return false;
+    }
+    return type && (*type == torch::kFloat32 || *type == torch::kFloat64);
+}
+
+torch::Tensor rank_project(const torch::Tensor& rows, const torch::Tensor& small)
+{
+    const torch::Tensor rows_c = rows.contiguous(), small_c = small.contiguous();
+    const int64_t k = small_c.size(1), r = small_c.size(0), n = rows_c.numel() / std::max<int64_t>(k, 1);
+    torch::Tensor out = torch::empty({n, r}, rows_c.options());
+    AT_DISPATCH_FLOATING_TYPES(rows_c.scalar_type(), "rank_project", [&] {
+        const scalar_t* rows_p = rows_c.data_ptr<scalar_t>();
+        const scalar_t* small_p = small_c.data_ptr<scalar_t>();
+        scalar_t* out_p = out.data_ptr<scalar_t>();
+        at::parallel_for(0, n, row_grain(k * r / 4), [&](int64_t first, int64_t last) {
+            project_rows(rows_p, small_p, first, last, k, r, out_p);
+        });
+    });
+    return out;
+}
+
+void adapter_epilogue_(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& gain,
+                       const torch::Tensor& bias)
+{
+    TORCH_CHECK(y.is_contiguous() && down.is_contiguous() && up_t.is_contiguous(), "adapter_epilogue_: contiguous operands");
+    const int64_t out = y.size(-1), r = up_t.size(0), n = y.numel() / std::max<int64_t>(out, 1);
+    const torch::Tensor gain_c = gain.defined() ? gain.contiguous() : gain;
+    const torch::Tensor bias_c = bias.defined() && bias.numel() > 0 ? bias.contiguous() : torch::Tensor();
+    AT_DISPATCH_FLOATING_TYPES(y.scalar_type(), "adapter_epilogue_", [&] {
+        scalar_t* y_p = y.data_ptr<scalar_t>();
+        const scalar_t* down_p = down.data_ptr<scalar_t>();
+        const scalar_t* up_p = up_t.data_ptr<scalar_t>();
+        const scalar_t* gain_p = gain_c.defined() ? gain_c.data_ptr<scalar_t>() : nullptr;
+        const scalar_t* bias_p = bias_c.defined() ? bias_c.data_ptr<scalar_t>() : nullptr;
+        at::parallel_for(0, n, row_grain(out), [&](int64_t first, int64_t last) {
+            epilogue_rows<scalar_t>(y_p, down_p, up_p, gain_p, bias_p, first, last, out, r);
+        });
+    });
+}
+
+ScaleBackwardSums scale_backward_cpu(const torch::Tensor& dy, const torch::Tensor& kept, const torch::Tensor& g,
+                                     bool want_dz)
+{
+    const torch::Tensor dy_c = dy.contiguous(), kept_c = kept.contiguous(), g_c = g.contiguous();
+    const int64_t out = kept_c.size(-1);
+    const int64_t rows = out > 0 ? kept_c.numel() / out : 0;
+    ScaleBackwardSums sums;
+    if (want_dz)
+        sums.dz = torch::empty_like(dy_c);
+    const auto doubles = torch::TensorOptions().dtype(torch::kFloat64);
+    torch::Tensor dy_kept = torch::empty({out}, doubles), dy_total = torch::empty({out}, doubles);
+    AT_DISPATCH_FLOATING_TYPES(kept_c.scalar_type(), "dora_scale_backward", [&] {
+        scale_backward_loop<scalar_t>(dy_c.data_ptr<scalar_t>(), kept_c.data_ptr<scalar_t>(), g_c.data_ptr<scalar_t>(),
+                                      want_dz ? sums.dz.data_ptr<scalar_t>() : nullptr, dy_kept.data_ptr<double>(),
+                                      dy_total.data_ptr<double>(), rows, out);
+    });
+    sums.dy_kept = dy_kept.to(g.scalar_type());
+    sums.dy_total = dy_total.to(g.scalar_type());
+    return sums;
+}
+
+}  // namespace dora::adapters

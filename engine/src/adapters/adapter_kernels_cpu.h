@@ -1,0 +1,35 @@
+// The loops behind LoRA and DoRA on the CPU that BLAS does badly or not at all. Products with a rank-r
+// factor are tall and skinny (r is 4 to 64): OpenBLAS runs them at a fifth of its speed on square
+// ones, and LoRA/DoRA's extra cost over the base layer is mostly such products and passes over
+// (tokens, out) activations. Each function here makes one pass over its large operand.
+// float32 loops also run as AVX2/FMA clones, picked at run time; the library is otherwise built for
+// the baseline x86-64 instruction set.
+#pragma once
+
+#include <torch/torch.h>
+
+namespace dora::adapters {
+
+// Whether these kernels take the tensors: all on the CPU, float32 or float64, one dtype.
+bool adapter_kernels_support(std::initializer_list<torch::Tensor> tensors);
+
+// rows · smallᵀ for rows (n, k) and small (r, k), r small: (n, r). Used for x·Aᵀ, W0·Aᵀ and dz·B.
+torch::Tensor rank_project(const torch::Tensor& rows, const torch::Tensor& small);
+
+// In place over y (n, out): y = g ⊙ (y + down · up_t) + b, where down (n, r) already carries the
+// adapter scale and up_t is Bᵀ, (r, out). `gain` (out,) is undefined for LoRA; `bias` may be too.
+void adapter_epilogue_(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& gain,
+                       const torch::Tensor& bias);
+
+struct ScaleBackwardSums {
+    torch::Tensor dz;          // g ⊙ dy, shaped like dy; undefined unless asked for
+    torch::Tensor dy_kept;     // (out,) Σ_rows dy ⊙ kept, in g's dtype
+    torch::Tensor dy_total;    // (out,) Σ_rows dy, in g's dtype
+};
+
+// Backward of DoRA's scale y = b + g ⊙ z in one pass over dy and kept (both (..., out)): parallel over
+// blocks of rows, sums accumulated in double.
+ScaleBackwardSums scale_backward_cpu(const torch::Tensor& dy, const torch::Tensor& kept, const torch::Tensor& g,
+                                     bool want_dz);
+
+}  // namespace dora::adapters

@@ -1,0 +1,181 @@
+// The fused CPU adapter (adapter_forward.h, adapter_kernels_cpu.h) against independent computations:
+// its kernels against matrix products in float64, and the whole Function's output and gradients
+// against the composite of tensor operations, for LoRA and DoRA, with and without bias and
+// trainable magnitude, on one and on two threads.
+#include <torch/torch.h>
+#include <QtTest/QtTest>
+
+#include "adapters/adaptable_linear.h"
+#include "adapters/adapter_forward.h"
+#include "adapters/adapter_kernels_cpu.h"
+
+using namespace dora::adapters;
+
+namespace {
+
+double relative_error(const torch::Tensor& got, const torch::Tensor& want)
+{
+    return (got.to(torch::kFloat64) - want.to(torch::kFloat64)).norm().item<double>() /
+           std::max(want.to(torch::kFloat64).norm().item<double>(), 1e-30);
+}
+
+struct Grads {
+    torch::Tensor y, x, a, b, m;
+};
+
+// One forward and backward through `forward`, with the magnitude's gradient when it has one.
+Grads run(AdaptableLinear& layer, const torch::Tensor& x_value, const torch::Tensor& probe, bool fused)
+{
+    layer->zero_grad();
+    const torch::Tensor x = x_value.clone().requires_grad_(true);
+    AdapterOperands o{x, layer->weight, layer->bias, layer->lora_A, layer->lora_B,
+                      layer->method() == Method::DoRA ? layer->dora_gain() : torch::Tensor(), layer->scale()};
+    if (fused && !adapter_fused_applies(o))
+        throw std::runtime_error("the fused path does not apply");
+    const torch::Tensor y = fused ? adapter_forward_fused(o) : adapter_forward_composite(o, x);
+    (y * probe).sum().backward();
+    Grads g{y.detach(), x.grad(), layer->lora_A.grad().clone(), layer->lora_B.grad().clone(), torch::Tensor()};
+    if (layer->magnitude.defined() && layer->magnitude.grad().defined())
+        g.m = layer->magnitude.grad().clone();
+    return g;
+}
+
+}  // namespace
+
+class TestAdapterKernels : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { torch::manual_seed(11); }
+    void cleanup() { torch::set_num_threads(2); }
+
+    // Ragged sizes: k not a multiple of the 8-lane vectors, r not a multiple of the 4-row blocks,
+    // and enough rows that the parallel loop splits them.
+    void rankProjectMatchesMatrixProduct_data()
+    {
+        QTest::addColumn<int>("threads");
+        QTest::addColumn<int>("dtype");
+        QTest::newRow("float32, 1 thread") << 1 << int(torch::kFloat32);
+        QTest::newRow("float32, 2 threads") << 2 << int(torch::kFloat32);
+        QTest::newRow("float64, 2 threads") << 2 << int(torch::kFloat64);
+    }
+    void rankProjectMatchesMatrixProduct()
+    {
+        QFETCH(int, threads);
+        QFETCH(int, dtype);
+        torch::set_num_threads(threads);
+        const auto type = static_cast<torch::ScalarType>(dtype);
+        for (const auto [n, k, r] : {std::tuple{300, 37, 6}, std::tuple{1000, 512, 8}, std::tuple{5, 3, 1}}) {
+            const torch::Tensor rows = torch::randn({n, k}, type), small = torch::randn({r, k}, type);
+            const torch::Tensor want = torch::mm(rows.to(torch::kFloat64), small.to(torch::kFloat64).t());
+            QVERIFY(relative_error(rank_project(rows, small), want) <= (type == torch::kFloat32 ? 1e-6 : 1e-14));
+        }
+    }
+
+    void epilogueMatchesFormula_data()
+    {
+        QTest::addColumn<bool>("with_gain");
+        QTest::addColumn<bool>("with_bias");
+        QTest::newRow("LoRA, bias") << false << true;
+        QTest::newRow("LoRA, no bias") << false << false;
+        QTest::newRow("DoRA, bias") << true << true;
+        QTest::newRow("DoRA, no bias") << true << false;
+    }
+    void epilogueMatchesFormula()
+    {
+        QFETCH(bool, with_gain);
+        QFETCH(bool, with_bias);
+        const torch::Tensor y0 = torch::randn({130, 77}), down = torch::randn({130, 5}), up_t = torch::randn({5, 77});
+        const torch::Tensor gain = with_gain ? torch::rand({77}) + 0.5 : torch::Tensor();
+        const torch::Tensor bias = with_bias ? torch::randn({77}) : torch::Tensor();
+        torch::Tensor want = y0.to(torch::kFloat64) + torch::mm(down.to(torch::kFloat64), up_t.to(torch::kFloat64));
+        if (with_gain)
+            want = want * gain.to(torch::kFloat64);
+        if (with_bias)
+            want = want + bias.to(torch::kFloat64);
+        torch::Tensor y = y0.clone();
+        adapter_epilogue_(y, down, up_t, gain, bias);
+        QVERIFY(relative_error(y, want) <= 1e-6);
+    }
+
+    void fusedMatchesComposite_data()
+    {
+        QTest::addColumn<int>("method");
+        QTest::addColumn<bool>("with_bias");
+        QTest::addColumn<bool>("magnitude_trainable");
+        QTest::addColumn<bool>("detach_norm");
+        QTest::addColumn<int>("threads");
+        QTest::newRow("LoRA, bias") << int(Method::LoRA) << true << true << true << 2;
+        QTest::newRow("LoRA, no bias, 1 thread") << int(Method::LoRA) << false << true << true << 1;
+        QTest::newRow("DoRA, bias") << int(Method::DoRA) << true << true << true << 2;
+        QTest::newRow("DoRA, no bias") << int(Method::DoRA) << false << true << true << 2;
+        QTest::newRow("DoRA, exact norm gradient") << int(Method::DoRA) << true << true << false << 2;
+        QTest::newRow("DoRA, frozen magnitude") << int(Method::DoRA) << true << false << true << 2;
+        QTest::newRow("DoRA, 1 thread") << int(Method::DoRA) << true << true << true << 1;
+    }
+    void fusedMatchesComposite()
+    {
+        QFETCH(int, method);
+        QFETCH(bool, with_bias);
+        QFETCH(bool, magnitude_trainable);
+        QFETCH(bool, detach_norm);
+        QFETCH(int, threads);
+        torch::set_num_threads(threads);
+        AdaptableLinear layer(70, 90, with_bias);
+        layer->to(torch::kFloat64);  // float64: a wrong term shows far above rounding
+        AdapterOptions options;
+        options.method = static_cast<Method>(method);
+        options.rank = 6;
+        options.magnitude_trainable = magnitude_trainable;
+        options.detach_norm = detach_norm;
+        layer->attach(options);
+        {
+            torch::NoGradGuard no_grad;
+            layer->lora_B.normal_(0.0, 0.3);
+            if (with_bias)
+                layer->bias.normal_(0.0, 2.0);  // large against g ⊙ z, so recovering z has to subtract it well
+            if (layer->magnitude.defined())
+                layer->magnitude.mul_(torch::rand_like(layer->magnitude) + 0.5);
+        }
+        const torch::Tensor x = torch::randn({3, 50, 70}, torch::kFloat64);
+        const torch::Tensor probe = torch::randn({3, 50, 90}, torch::kFloat64);
+        const Grads fused = run(layer, x, probe, true), composite = run(layer, x, probe, false);
+        QCOMPARE(fused.y.sizes(), composite.y.sizes());
+        QVERIFY(relative_error(fused.y, composite.y) <= 1e-12);
+        QVERIFY(relative_error(fused.x, composite.x) <= 1e-12);
+        QVERIFY(relative_error(fused.a, composite.a) <= 1e-12);
+        QVERIFY(relative_error(fused.b, composite.b) <= 1e-12);
+        QCOMPARE(fused.m.defined(), composite.m.defined());
+        QCOMPARE(fused.m.defined(), options.method == Method::DoRA && magnitude_trainable);
+        if (fused.m.defined())
+            QVERIFY(relative_error(fused.m, composite.m) <= 1e-12);
+        // float32, as training runs: the same within single-precision rounding.
+        layer->to(torch::kFloat32);
+        const Grads fused32 = run(layer, x.to(torch::kFloat32), probe.to(torch::kFloat32), true);
+        QVERIFY(relative_error(fused32.y, composite.y) <= 1e-5);
+        QVERIFY(relative_error(fused32.x, composite.x) <= 1e-5);
+        QVERIFY(relative_error(fused32.b, composite.b) <= 1e-4);
+    }
+
+    // The layer itself takes the fused path on the CPU, and leaves it where it cannot recover z.
+    void fusedPathIsTakenWhereItApplies()
+    {
+        AdaptableLinear layer(16, 12, true);
+        layer->attach(AdapterOptions{});
+        AdapterOperands o{torch::randn({4, 16}), layer->weight, layer->bias, layer->lora_A, layer->lora_B,
+                          layer->dora_gain(), layer->scale()};
+        QVERIFY(adapter_fused_applies(o));
+        AdapterOperands zero_gain = o;
+        zero_gain.gain = o.gain.clone();
+        zero_gain.gain[3] = 0;
+        QVERIFY(!adapter_fused_applies(zero_gain));
+        AdapterOperands mixed = o;
+        mixed.x = o.x.to(torch::kFloat64);
+        QVERIFY(!adapter_fused_applies(mixed));
+        AdapterOperands trainable_base = o;
+        trainable_base.weight = o.weight.detach().clone().requires_grad_(true);
+        QVERIFY(!adapter_fused_applies(trainable_base));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestAdapterKernels)
+#include "test_adapter_kernels.moc"
