@@ -71,6 +71,24 @@ private Q_SLOTS:
         }
     }
 
+    void normKernelMatchesDenseNorm()
+    {
+        for (const auto type : {torch::kFloat64, torch::kFloat32}) {
+            torch::Tensor w0 = torch::randn({45, 37}, type);
+            w0[7].zero_();  // a zero row with B = 0 there too: floored, not NaN
+            const torch::Tensor a = torch::randn({6, 37}, type);
+            torch::Tensor b = torch::randn({45, 6}, type);
+            b[7].zero_();
+            const double s = 1.7, floor = 1e-6;
+            const torch::Tensor w0_sq = w0.pow(2).sum(1);
+            const torch::Tensor norm = dora_row_norm_cpu(w0, w0_sq, a, b, s, floor);
+            const torch::Tensor want =
+                (w0.to(torch::kFloat64) + s * torch::mm(b.to(torch::kFloat64), a.to(torch::kFloat64))).norm(2, 1);
+            QVERIFY(relative_error(norm, want.clamp_min(floor)) <= (type == torch::kFloat64 ? 1e-12 : 1e-5));
+            QVERIFY(std::abs(norm[7].item<double>() - floor) <= 1e-6 * floor);
+        }
+    }
+
     void epilogueMatchesFormula_data()
     {
         QTest::addColumn<bool>("with_gain");

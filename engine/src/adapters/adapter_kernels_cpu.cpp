@@ -13,6 +13,7 @@
 #endif
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <type_traits>
 #include <vector>
@@ -270,6 +271,35 @@ torch::Tensor rank_project(const torch::Tensor& rows, const torch::Tensor& small
         });
     });
     return out;
+}
+
+torch::Tensor dora_row_norm_cpu(const torch::Tensor& w0, const torch::Tensor& w0_sq, const torch::Tensor& lora_a,
+                                const torch::Tensor& lora_b, double scale, double min_norm)
+{
+    const torch::Tensor w0_at = rank_project(w0, lora_a);                              // (out, r)
+    const torch::Tensor a_at = torch::mm(lora_a, lora_a.t()).contiguous();             // (r, r)
+    const torch::Tensor b = lora_b.contiguous(), sq = w0_sq.contiguous();
+    const int64_t out = b.size(0), r = b.size(1);
+    torch::Tensor norm = torch::empty({out}, w0_sq.options());
+    AT_DISPATCH_FLOATING_TYPES(b.scalar_type(), "dora_row_norm_cpu", [&] {
+        const scalar_t *p = w0_at.data_ptr<scalar_t>(), *g = a_at.data_ptr<scalar_t>(), *bp = b.data_ptr<scalar_t>();
+        const scalar_t* w0_sq_p = sq.data_ptr<scalar_t>();
+        scalar_t* n = norm.data_ptr<scalar_t>();
+        for (int64_t o = 0; o < out; ++o) {
+            const scalar_t* row = bp + o * r;
+            double cross = 0, square = 0;
+            for (int64_t k = 0; k < r; ++k) {
+                cross += static_cast<double>(p[o * r + k]) * row[k];
+                double bg = 0;  // (B·A·Aᵀ)[o, k]
+                for (int64_t l = 0; l < r; ++l)
+                    bg += static_cast<double>(row[l]) * g[l * r + k];
+                square += bg * row[k];
+            }
+            const double n_sq = w0_sq_p[o] + 2.0 * scale * cross + scale * scale * square;
+            n[o] = static_cast<scalar_t>(std::sqrt(std::max(n_sq, min_norm * min_norm)));
+        }
+    });
+    return norm;
 }
 
 void adapter_epilogue_(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& gain,

@@ -16,6 +16,11 @@ bool adapter_kernels_support(std::initializer_list<torch::Tensor> tensors);
 // rows · smallᵀ for rows (n, k) and small (r, k), r small: (n, r). Used for x·Aᵀ, W0·Aᵀ and dz·B.
 torch::Tensor rank_project(const torch::Tensor& rows, const torch::Tensor& small);
 
+// DoRA's ‖W0 + s·B·A‖ per row without autograd (dora_math.h gives the formula): W0·Aᵀ in one pass over
+// W0, then per row the r + r² products with B and A·Aᵀ; floored at `min_norm`.
+torch::Tensor dora_row_norm_cpu(const torch::Tensor& w0, const torch::Tensor& w0_sq, const torch::Tensor& lora_a,
+                                const torch::Tensor& lora_b, double scale, double min_norm);
+
 // In place over y (n, out): y = g ⊙ (y + down · up_t) + b, where down (n, r) already carries the
 // adapter scale and up_t is Bᵀ, (r, out). `gain` (out,) is undefined for LoRA; `bias` may be too.
 void adapter_epilogue_(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& gain,

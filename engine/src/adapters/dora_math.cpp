@@ -82,10 +82,10 @@ struct DoraScaleFunction : public torch::autograd::Function<DoraScaleFunction> {
 torch::Tensor dora_row_norm(const torch::Tensor& w0, const torch::Tensor& w0_sq, const torch::Tensor& lora_a,
                             const torch::Tensor& lora_b, double scale)
 {
-    // W0·Aᵀ reads all of W0 every step: the rank-r kernel does it in one pass where it can (it has no
-    // backward, so only for the detached norm).
-    const bool kernel = !torch::GradMode::is_enabled() && adapter_kernels_support({w0, lora_a});
-    const torch::Tensor w0_at = kernel ? rank_project(w0, lora_a) : torch::mm(w0, lora_a.t());  // (out, r)
+    // Without autograd (the detached norm) on the CPU, in one kernel: it reads all of W0 once.
+    if (!torch::GradMode::is_enabled() && adapter_kernels_support({w0, w0_sq, lora_a, lora_b}))
+        return dora_row_norm_cpu(w0, w0_sq, lora_a, lora_b, scale, kMinRowNorm);
+    const torch::Tensor w0_at = torch::mm(w0, lora_a.t());                   // (out, r)
     const torch::Tensor cross = (w0_at * lora_b).sum(1);                     // (out,)
     const torch::Tensor b_aat = torch::mm(lora_b, torch::mm(lora_a, lora_a.t()));  // (out, r)
     const torch::Tensor square = (b_aat * lora_b).sum(1);                    // (out,) = ‖s·B·A‖² / s²
