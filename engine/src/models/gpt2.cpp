@@ -2,6 +2,7 @@
 #include "models/gpt2.h"
 
 #include "dora/error.h"
+#include "ops/causal_attention.h"
 
 #include <cmath>
 #include <limits>
@@ -24,12 +25,7 @@ torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x)
     auto split = c_attn(x).split(channels, 2);
     auto heads = [&](const torch::Tensor& t) { return t.view({batch, time, m_heads, head_dim}).transpose(1, 2); };
     const torch::Tensor q = heads(split[0]), k = heads(split[1]), v = heads(split[2]);  // (B, H, T, D)
-
-    torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim));
-    const torch::Tensor future = torch::ones({time, time}, torch::TensorOptions().dtype(torch::kBool).device(x.device()))
-                                     .triu(1);
-    scores = scores.masked_fill(future, -std::numeric_limits<float>::infinity()).softmax(-1);
-    const torch::Tensor mixed = torch::matmul(scores, v).transpose(1, 2).reshape({batch, time, channels});
+    const torch::Tensor mixed = ops::causal_attention(q, k, v);                          // (B, T, C)
     return c_proj(mixed);
 }
 

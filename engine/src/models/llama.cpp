@@ -2,6 +2,7 @@
 #include "models/llama.h"
 
 #include "dora/error.h"
+#include "ops/causal_attention.h"
 
 #include <cmath>
 #include <limits>
@@ -71,18 +72,7 @@ public:
         torch::Tensor q = heads(q_proj(x), m_heads), k = heads(k_proj(x), m_kv_heads), v = heads(v_proj(x), m_kv_heads);
         q = q * cos + rotate_half(q) * sin;
         k = k * cos + rotate_half(k) * sin;
-        if (m_kv_heads != m_heads) {  // grouped-query attention: kv head j serves query heads j*g .. j*g+g-1
-            k = k.repeat_interleave(m_heads / m_kv_heads, 1);
-            v = v.repeat_interleave(m_heads / m_kv_heads, 1);
-        }
-        torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(m_head_dim));
-        const auto index = torch::TensorOptions().dtype(torch::kLong).device(x.device());
-        const torch::Tensor i = torch::arange(time, index).unsqueeze(1), j = torch::arange(time, index).unsqueeze(0);
-        torch::Tensor hidden = j > i;  // the future
-        if (m_window > 0)
-            hidden = hidden | (i - j >= m_window);
-        scores = scores.masked_fill(hidden, -std::numeric_limits<float>::infinity()).softmax(-1);
-        return o_proj(torch::matmul(scores, v).transpose(1, 2).reshape({batch, time, m_heads * m_head_dim}));
+        return o_proj(ops::causal_attention(q, k, v, m_window));
     }
 
 private:

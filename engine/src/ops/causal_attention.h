@@ -1,0 +1,22 @@
+// Causal self-attention, softmax(q kᵀ / √D + mask) v, for the models' attention layers. On the CPU it
+// is one autograd Function: the per-head products go straight to BLAS in parallel over heads (ATen's
+// batched product runs them one after another, each split over threads, at a quarter of the speed),
+// the mask is written by the product loop, and the output comes out with the heads already merged.
+// Elsewhere (a GPU, half precision) it is the same composite of tensor operations as before.
+#pragma once
+
+#include <torch/torch.h>
+
+namespace dora::ops {
+
+// q (B, H, T, D); k and v (B, Hkv, T, D) with Hkv dividing H (grouped-query attention: kv head j
+// serves query heads j·H/Hkv … (j+1)·H/Hkv − 1). Position i sees positions j ≤ i, and with
+// window > 0 only those with i − j < window. Returns (B, T, H·D), the heads side by side.
+torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                               int64_t window = 0);
+
+// The composite of tensor operations, for any device and dtype; the reference the tests compare with.
+torch::Tensor causal_attention_composite(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                                         int64_t window = 0);
+
+}  // namespace dora::ops
