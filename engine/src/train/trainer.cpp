@@ -15,6 +15,7 @@
 #include "models/model_folder.h"
 #include "train/batch_order.h"
 #include "train/checkpoint.h"
+#include "train/fused_adamw.h"
 #include "train/layer_stats.h"
 #include "train/lr_schedule.h"
 #include "testing/crash_points.h"
@@ -307,8 +308,8 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
             }
             step_loss = distributed::all_reduce_gradients(params, step_loss, control);
             const double grad_norm =
-                torch::nn::utils::clip_grad_norm_(params, tc.clip_grad_norm > 0 ? tc.clip_grad_norm
-                                                                                 : std::numeric_limits<double>::infinity());
+                train::clip_gradients(params, tc.clip_grad_norm > 0 ? tc.clip_grad_norm
+                                                                    : std::numeric_limits<double>::infinity());
             if (!std::isfinite(step_loss) || !std::isfinite(grad_norm)) {
                 const bool loss_bad = !std::isfinite(step_loss);
                 const std::string layer = t.first_non_finite_layer();
@@ -319,7 +320,7 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
                                             "; try a lower learning rate or gradient clipping");
             }
             testing::crash_point("training-step");
-            optimizer.step();
+            train::adamw_step(optimizer);
             summary.steps = step;
 
             const double step_seconds = std::chrono::duration<double>(Clock::now() - step_started).count();
