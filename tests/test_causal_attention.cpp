@@ -50,11 +50,15 @@ private Q_SLOTS:
         QTest::addColumn<int>("kv_heads");
         QTest::addColumn<int>("window");
         QTest::addColumn<int>("threads");
-        QTest::newRow("GPT-2 style") << 4 << 4 << 0 << 2;
-        QTest::newRow("one thread") << 4 << 4 << 0 << 1;
-        QTest::newRow("grouped-query") << 6 << 2 << 0 << 2;
-        QTest::newRow("one kv head") << 3 << 1 << 0 << 2;
-        QTest::newRow("sliding window") << 4 << 2 << 5 << 2;
+        QTest::addColumn<int>("time");
+        QTest::addColumn<int>("dim");
+        QTest::newRow("GPT-2 style") << 4 << 4 << 0 << 2 << 19 << 7;
+        QTest::newRow("one thread") << 4 << 4 << 0 << 1 << 19 << 7;
+        QTest::newRow("grouped-query") << 6 << 2 << 0 << 2 << 19 << 7;
+        QTest::newRow("one kv head") << 3 << 1 << 0 << 2 << 19 << 7;
+        QTest::newRow("sliding window") << 4 << 2 << 5 << 2 << 19 << 7;
+        // Heads big enough to be handed to threads one each (and a ragged vector tail: 131 = 16·8 + 3).
+        QTest::newRow("long rows, in parallel") << 4 << 2 << 0 << 2 << 131 << 40;
     }
     void fusedMatchesComposite()
     {
@@ -62,8 +66,10 @@ private Q_SLOTS:
         QFETCH(int, kv_heads);
         QFETCH(int, window);
         QFETCH(int, threads);
+        QFETCH(int, time);
+        QFETCH(int, dim);
         torch::set_num_threads(threads);
-        const int64_t batch = 3, time = 19, dim = 7;
+        const int64_t batch = 3;
         const torch::Tensor projection = torch::randn({batch, time, (heads + 2 * kv_heads) * dim}, torch::kFloat64);
         const torch::Tensor probe = torch::randn({batch, time, heads * dim}, torch::kFloat64);
         const Result fused = attend(projection, heads, kv_heads, dim, window, true, probe);

@@ -3,6 +3,7 @@
 
 #include "dora/error.h"
 #include "ops/causal_attention.h"
+#include "ops/gelu.h"
 
 #include <cmath>
 #include <limits>
@@ -37,7 +38,7 @@ Gpt2MlpImpl::Gpt2MlpImpl(const Gpt2Config& config)
 
 torch::Tensor Gpt2MlpImpl::forward(const torch::Tensor& x)
 {
-    return c_proj(torch::gelu(c_fc(x), "tanh"));
+    return c_proj(ops::gelu_tanh(c_fc(x)));
 }
 
 Gpt2BlockImpl::Gpt2BlockImpl(const Gpt2Config& config)

@@ -1,11 +1,13 @@
 #include "ops/causal_attention.h"
 
+#include "ops/avx2_math.h"
 #include "ops/blas.h"
 
 #include <ATen/Parallel.h>
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace dora::ops {
 namespace {
@@ -22,75 +24,172 @@ HeadLayout layout_of(const torch::Tensor& t) { return {t.stride(0), t.stride(1),
 // The first position row i sees.
 int64_t first_visible(int64_t i, int64_t window) { return window > 0 ? std::max<int64_t>(0, i - window + 1) : 0; }
 
-template <typename T>
-void scores_and_mask(const T* q, HeadLayout lq, const T* k, HeadLayout lk, T* scores, int64_t batch, int64_t heads,
-                     int64_t group, int64_t time, int64_t dim, int64_t window, T scale)
+// Heads per parallel task: each task gets about a million multiply-adds, so that small models do not
+// pay for waking threads more than the work they hand out.
+int64_t heads_per_task(int64_t time, int64_t dim)
 {
-    at::parallel_for(0, batch * heads, 1, [&](int64_t first, int64_t last) {
+    return std::max<int64_t>(1, (int64_t(1) << 20) / std::max<int64_t>(1, 2 * time * time * dim));
+}
+
+// ---- one softmax row over the visible positions [lo, hi), zero elsewhere -----------------------
+
+template <typename T>
+void softmax_row_scalar(T* row, int64_t lo, int64_t hi, int64_t time)
+{
+    T top = row[lo];
+    for (int64_t j = lo + 1; j < hi; ++j)
+        top = std::max(top, row[j]);
+    T sum = 0;
+    for (int64_t j = lo; j < hi; ++j)
+        sum += (row[j] = std::exp(row[j] - top));
+    const T inverse = T(1) / sum;
+    for (int64_t j = lo; j < hi; ++j)
+        row[j] *= inverse;
+    std::fill(row, row + lo, T(0));
+    std::fill(row + hi, row + time, T(0));
+}
+
+// Σ_j p_j dp_j, then dp_j ← p_j (dp_j − Σ): the softmax backward of one row, in place.
+template <typename T>
+void softmax_backward_row_scalar(const T* p, T* dp, int64_t time)
+{
+    T dot = 0;
+    for (int64_t j = 0; j < time; ++j)
+        dot += p[j] * dp[j];
+    for (int64_t j = 0; j < time; ++j)
+        dp[j] = p[j] * (dp[j] - dot);
+}
+
+#ifdef DORA_HAS_AVX2_PATH
+DORA_AVX2 float horizontal(__m256 v, bool take_max)
+{
+    __m128 x = take_max ? _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1))
+                        : _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    x = take_max ? _mm_max_ps(x, _mm_movehl_ps(x, x)) : _mm_add_ps(x, _mm_movehl_ps(x, x));
+    x = take_max ? _mm_max_ss(x, _mm_shuffle_ps(x, x, 1)) : _mm_add_ss(x, _mm_shuffle_ps(x, x, 1));
+    return _mm_cvtss_f32(x);
+}
+
+DORA_AVX2 void softmax_row_avx2(float* row, int64_t lo, int64_t hi, int64_t time)
+{
+    __m256 top8 = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
+    int64_t j = lo;
+    for (; j + 8 <= hi; j += 8)
+        top8 = _mm256_max_ps(top8, _mm256_loadu_ps(row + j));
+    float top = horizontal(top8, true);
+    for (; j < hi; ++j)
+        top = std::max(top, row[j]);
+    const __m256 shift = _mm256_set1_ps(top);
+    __m256 sum8 = _mm256_setzero_ps();
+    for (j = lo; j + 8 <= hi; j += 8) {
+        const __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(row + j), shift));
+        _mm256_storeu_ps(row + j, e);
+        sum8 = _mm256_add_ps(sum8, e);
+    }
+    float sum = horizontal(sum8, false);
+    for (; j < hi; ++j)
+        sum += (row[j] = std::exp(row[j] - top));
+    const __m256 inverse = _mm256_set1_ps(1.0f / sum);
+    for (j = lo; j + 8 <= hi; j += 8)
+        _mm256_storeu_ps(row + j, _mm256_mul_ps(_mm256_loadu_ps(row + j), inverse));
+    for (; j < hi; ++j)
+        row[j] *= 1.0f / sum;
+    std::fill(row, row + lo, 0.0f);
+    std::fill(row + hi, row + time, 0.0f);
+}
+
+DORA_AVX2 void softmax_backward_row_avx2(const float* p, float* dp, int64_t time)
+{
+    __m256 dot8 = _mm256_setzero_ps();
+    int64_t j = 0;
+    for (; j + 8 <= time; j += 8)
+        dot8 = _mm256_fmadd_ps(_mm256_loadu_ps(p + j), _mm256_loadu_ps(dp + j), dot8);
+    float dot = horizontal(dot8, false);
+    for (; j < time; ++j)
+        dot += p[j] * dp[j];
+    const __m256 dot_v = _mm256_set1_ps(dot);
+    for (j = 0; j + 8 <= time; j += 8)
+        _mm256_storeu_ps(dp + j, _mm256_mul_ps(_mm256_loadu_ps(p + j), _mm256_sub_ps(_mm256_loadu_ps(dp + j), dot_v)));
+    for (; j < time; ++j)
+        dp[j] = p[j] * (dp[j] - dot);
+}
+#endif
+
+void softmax_row(float* row, int64_t lo, int64_t hi, int64_t time)
+{
+#ifdef DORA_HAS_AVX2_PATH
+    if (cpu_has_avx2_fma())
+        return softmax_row_avx2(row, lo, hi, time);
+#endif
+    softmax_row_scalar(row, lo, hi, time);
+}
+void softmax_row(double* row, int64_t lo, int64_t hi, int64_t time) { softmax_row_scalar(row, lo, hi, time); }
+
+void softmax_backward_row(const float* p, float* dp, int64_t time)
+{
+#ifdef DORA_HAS_AVX2_PATH
+    if (cpu_has_avx2_fma())
+        return softmax_backward_row_avx2(p, dp, time);
+#endif
+    softmax_backward_row_scalar(p, dp, time);
+}
+void softmax_backward_row(const double* p, double* dp, int64_t time) { softmax_backward_row_scalar(p, dp, time); }
+
+// ---- forward: per head, P = softmax(q kᵀ / √D, masked) kept, and out (B, T, H, D) = P v ---------
+
+template <typename T>
+void attention_forward(const T* q, HeadLayout lq, const T* k, HeadLayout lk, const T* v, HeadLayout lv, T* probs,
+                       T* out, int64_t batch, int64_t heads, int64_t kv_heads, int64_t time, int64_t dim,
+                       int64_t window)
+{
+    const int64_t group = heads / kv_heads;
+    const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(dim)));
+    at::parallel_for(0, batch * heads, heads_per_task(time, dim), [&](int64_t first, int64_t last) {
         for (int64_t bh = first; bh < last; ++bh) {
-            const int64_t b = bh / heads, h = bh % heads;
-            T* s = scores + bh * time * time;
-            gemm(false, true, time, time, dim, scale, q + b * lq.batch + h * lq.head, lq.row,
-                 k + b * lk.batch + (h / group) * lk.head, lk.row, T(0), s, time);
-            for (int64_t i = 0; i < time; ++i) {
-                T* row = s + i * time;
-                std::fill(row, row + first_visible(i, window), -std::numeric_limits<T>::infinity());
-                std::fill(row + i + 1, row + time, -std::numeric_limits<T>::infinity());
-            }
+            const int64_t b = bh / heads, h = bh % heads, j = h / group;
+            T* p = probs + bh * time * time;
+            gemm(false, true, time, time, dim, scale, q + b * lq.batch + h * lq.head, lq.row, k + b * lk.batch + j * lk.head,
+                 lk.row, T(0), p, time);
+            for (int64_t i = 0; i < time; ++i)
+                softmax_row(p + i * time, first_visible(i, window), i + 1, time);
+            gemm(false, false, time, dim, time, T(1), p, time, v + b * lv.batch + j * lv.head, lv.row, T(0),
+                 out + b * time * heads * dim + h * dim, heads * dim);
         }
     });
 }
 
-// out (B, T, H, D) = P v per head.
-template <typename T>
-void mix_values(const T* p, const T* v, HeadLayout lv, T* out, int64_t batch, int64_t heads, int64_t group,
-                int64_t time, int64_t dim)
-{
-    at::parallel_for(0, batch * heads, 1, [&](int64_t first, int64_t last) {
-        for (int64_t bh = first; bh < last; ++bh) {
-            const int64_t b = bh / heads, h = bh % heads;
-            gemm(false, false, time, dim, time, T(1), p + bh * time * time, time, v + b * lv.batch + (h / group) * lv.head,
-                 lv.row, T(0), out + b * time * heads * dim + h * dim, heads * dim);
-        }
-    });
-}
+// ---- backward, per kv head so that the query heads sharing it add into its dk and dv in turn ------
 
 template <typename T>
-void attention_backward(const T* q, HeadLayout lq, const T* k, HeadLayout lk, const T* v, HeadLayout lv, const T* p,
-                        const T* d_out, T* dq, T* dk, T* dv, const torch::Tensor& d_probs_tensor,
-                        const torch::Tensor& probs, int64_t batch, int64_t heads, int64_t kv_heads, int64_t time,
-                        int64_t dim, T scale)
+void attention_backward(const T* q, HeadLayout lq, const T* k, HeadLayout lk, const T* v, HeadLayout lv, const T* probs,
+                        const T* d_out, T* dq, T* dk, T* dv, int64_t batch, int64_t heads, int64_t kv_heads,
+                        int64_t time, int64_t dim)
 {
     const int64_t group = heads / kv_heads, row = heads * dim, kv_row = kv_heads * dim;
-    // dP = dO vᵀ per head.
-    T* d_probs = d_probs_tensor.data_ptr<T>();
-    at::parallel_for(0, batch * heads, 1, [&](int64_t first, int64_t last) {
-        for (int64_t bh = first; bh < last; ++bh) {
-            const int64_t b = bh / heads, h = bh % heads;
-            gemm(false, true, time, time, dim, T(1), d_out + b * time * row + h * dim, row,
-                 v + b * lv.batch + (h / group) * lv.head, lv.row, T(0), d_probs + bh * time * time, time);
-        }
-    });
-    // dS = P ⊙ (dP − Σ_j dP ⊙ P), by ATen's vectorised softmax backward; masked entries have P = 0.
-    const torch::Tensor d_scores_tensor = torch::_softmax_backward_data(d_probs_tensor, probs, -1, probs.scalar_type());
-    const T* ds = d_scores_tensor.data_ptr<T>();
-    // Per kv head, so that the heads sharing it add into its dk and dv one after another.
-    at::parallel_for(0, batch * kv_heads, 1, [&](int64_t first, int64_t last) {
+    const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(dim)));
+    const int64_t grain = std::max<int64_t>(1, heads_per_task(time, dim) / group);
+    at::parallel_for(0, batch * kv_heads, grain, [&](int64_t first, int64_t last) {
+        std::vector<T> scratch(static_cast<size_t>(time * time));  // dP, then dS, of one head
+        T* ds = scratch.data();
         for (int64_t bj = first; bj < last; ++bj) {
             const int64_t b = bj / kv_heads, j = bj % kv_heads;
+            const T* k_bj = k + b * lk.batch + j * lk.head;
+            const T* v_bj = v + b * lv.batch + j * lv.head;
             T* dk_bj = dk + b * time * kv_row + j * dim;
             T* dv_bj = dv + b * time * kv_row + j * dim;
-            const T* k_bj = k + b * lk.batch + j * lk.head;
             for (int64_t h = j * group; h < (j + 1) * group; ++h) {
                 const int64_t bh = b * heads + h;
                 const T beta = h == j * group ? T(0) : T(1);
+                const T* p = probs + bh * time * time;
                 const T* q_bh = q + b * lq.batch + h * lq.head;
-                gemm(true, false, time, dim, time, T(1), p + bh * time * time, time, d_out + b * time * row + h * dim,
-                     row, beta, dv_bj, kv_row);
-                gemm(false, false, time, dim, time, scale, ds + bh * time * time, time, k_bj, lk.row, T(0),
-                     dq + b * time * row + h * dim, row);
-                gemm(true, false, time, dim, time, scale, ds + bh * time * time, time, q_bh, lq.row, beta, dk_bj,
-                     kv_row);
+                const T* do_bh = d_out + b * time * row + h * dim;
+                gemm(true, false, time, dim, time, T(1), p, time, do_bh, row, beta, dv_bj, kv_row);    // dv += Pᵀ dO
+                gemm(false, true, time, time, dim, T(1), do_bh, row, v_bj, lv.row, T(0), ds, time);   // dP = dO vᵀ
+                for (int64_t i = 0; i < time; ++i)
+                    softmax_backward_row(p + i * time, ds + i * time, time);                         // dS
+                gemm(false, false, time, dim, time, scale, ds, time, k_bj, lk.row, T(0), dq + b * time * row + h * dim,
+                     row);                                                                            // dq = dS k / √D
+                gemm(true, false, time, dim, time, scale, ds, time, q_bh, lq.row, beta, dk_bj, kv_row);  // dk += dSᵀ q / √D
             }
         }
     });
@@ -105,18 +204,12 @@ struct CausalAttentionFunction : public torch::autograd::Function<CausalAttentio
     {
         const torch::Tensor q = rows_contiguous(q_in), k = rows_contiguous(k_in), v = rows_contiguous(v_in);
         const int64_t batch = q.size(0), heads = q.size(1), time = q.size(2), dim = q.size(3), kv_heads = k.size(1);
-        torch::Tensor scores = torch::empty({batch, heads, time, time}, q.options());
+        const torch::Tensor probs = torch::empty({batch, heads, time, time}, q.options());
         torch::Tensor out = torch::empty({batch, time, heads * dim}, q.options());
         AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "causal_attention", [&] {
-            const scalar_t scale = static_cast<scalar_t>(1.0 / std::sqrt(static_cast<double>(dim)));
-            scores_and_mask(q.data_ptr<scalar_t>(), layout_of(q), k.data_ptr<scalar_t>(), layout_of(k),
-                            scores.data_ptr<scalar_t>(), batch, heads, heads / kv_heads, time, dim, window, scale);
-        });
-        const torch::Tensor probs = torch::_softmax(scores, -1, false);
-        scores = torch::Tensor();
-        AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "causal_attention", [&] {
-            mix_values(probs.data_ptr<scalar_t>(), v.data_ptr<scalar_t>(), layout_of(v), out.data_ptr<scalar_t>(), batch,
-                       heads, heads / kv_heads, time, dim);
+            attention_forward(q.data_ptr<scalar_t>(), layout_of(q), k.data_ptr<scalar_t>(), layout_of(k),
+                              v.data_ptr<scalar_t>(), layout_of(v), probs.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(),
+                              batch, heads, kv_heads, time, dim, window);
         });
         ctx->save_for_backward({q, k, v, probs});
         return out;
@@ -128,19 +221,16 @@ struct CausalAttentionFunction : public torch::autograd::Function<CausalAttentio
         const torch::Tensor &q = saved[0], &k = saved[1], &v = saved[2], &probs = saved[3];
         const torch::Tensor d_out = grad_outputs[0].contiguous();
         const int64_t batch = q.size(0), heads = q.size(1), time = q.size(2), dim = q.size(3), kv_heads = k.size(1);
-        const torch::Tensor d_probs = torch::empty_like(probs);
         // Gradients laid out (B, T, heads, D), handed back as (B, heads, T, D) views: the layout of
         // the projection outputs q, k and v are views of, so their backward copies nothing.
         const torch::Tensor dq = torch::empty({batch, time, heads, dim}, q.options());
         const torch::Tensor dk = torch::empty({batch, time, kv_heads, dim}, q.options());
         const torch::Tensor dv = torch::empty({batch, time, kv_heads, dim}, q.options());
         AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "causal_attention_backward", [&] {
-            const scalar_t scale = static_cast<scalar_t>(1.0 / std::sqrt(static_cast<double>(dim)));
             attention_backward<scalar_t>(q.data_ptr<scalar_t>(), layout_of(q), k.data_ptr<scalar_t>(), layout_of(k),
                                          v.data_ptr<scalar_t>(), layout_of(v), probs.data_ptr<scalar_t>(),
-                                         d_out.data_ptr<scalar_t>(), dq.data_ptr<scalar_t>(),
-                                         dk.data_ptr<scalar_t>(), dv.data_ptr<scalar_t>(), d_probs, probs, batch, heads,
-                                         kv_heads, time, dim, scale);
+                                         d_out.data_ptr<scalar_t>(), dq.data_ptr<scalar_t>(), dk.data_ptr<scalar_t>(),
+                                         dv.data_ptr<scalar_t>(), batch, heads, kv_heads, time, dim);
         });
         return {dq.transpose(1, 2), dk.transpose(1, 2), dv.transpose(1, 2), torch::Tensor()};
     }

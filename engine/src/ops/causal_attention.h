@@ -1,7 +1,9 @@
 // Causal self-attention, softmax(q kᵀ / √D + mask) v, for the models' attention layers. On the CPU it
-// is one autograd Function: the per-head products go straight to BLAS in parallel over heads (ATen's
-// batched product runs them one after another, each split over threads, at a quarter of the speed),
-// the mask is written by the product loop, and the output comes out with the heads already merged.
+// is one autograd Function that works head by head, heads in parallel: each head's two products go
+// straight to BLAS, its masked softmax (forward and backward) runs on the rows while they are in
+// cache, and the output comes out with the heads already merged. ATen's batched product instead runs
+// the heads one after another, each split over threads, at a quarter of the speed, with the mask,
+// softmax and head transposes as separate passes.
 // Elsewhere (a GPU, half precision) it is the same composite of tensor operations as before.
 #pragma once
 
