@@ -1,7 +1,7 @@
 // dora-cli: DoRA Studio without a window. Thin: parses the subcommand and hands over; every error
 // ends as one line on stderr and a non-zero exit code, never as a crash.
 #include "commands.h"
-#include "omp_wait_policy.h"
+#include "runtime_environment.h"
 
 #include "dora/error.h"
 
@@ -45,7 +45,7 @@ const char* kUsage =
 
 int main(int argc, char** argv)
 {
-    dora::app::ensure_passive_omp_wait_policy(argv);
+    dora::app::ensure_runtime_environment(argv);
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::fputs(kUsage, args.empty() ? stderr : stdout);

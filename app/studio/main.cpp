@@ -4,7 +4,7 @@
 #include "default_paths.h"
 #include "demo_driver.h"
 #include "main_window.h"
-#include "omp_wait_policy.h"
+#include "runtime_environment.h"
 #include "translations.h"
 
 #include <QApplication>
@@ -13,7 +13,7 @@
 
 int main(int argc, char** argv)
 {
-    dora::app::ensure_passive_omp_wait_policy(argv);
+    dora::app::ensure_runtime_environment(argv);
     QApplication app(argc, argv);
     dora::app::set_application_identity();
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/dora-studio.svg")));
