@@ -28,8 +28,14 @@ Grads run(AdaptableLinear& layer, const torch::Tensor& x_value, const torch::Ten
 {
     layer->zero_grad();
     const torch::Tensor x = x_value.clone().requires_grad_(true);
-    AdapterOperands o{x, layer->weight, layer->bias, layer->lora_A, layer->lora_B,
-                      layer->method() == Method::DoRA ? layer->dora_gain() : torch::Tensor(), layer->scale()};
+    AdapterOperands o{x, layer->weight, layer->bias, layer->lora_A, layer->lora_B};
+    o.scale = layer->scale();
+    if (layer->method() == Method::DoRA && layer->options().detach_norm) {  // as the layer passes them
+        o.magnitude = layer->magnitude;
+        o.w0_sq = layer->weight.pow(2).sum(1);
+    } else if (layer->method() == Method::DoRA) {
+        o.gain = layer->dora_gain();
+    }
     if (fused && !adapter_fused_applies(o))
         throw std::runtime_error("the fused path does not apply");
     const torch::Tensor y = fused ? adapter_forward_fused(o) : adapter_forward_composite(o, x);
@@ -122,13 +128,17 @@ private Q_SLOTS:
         QTest::addColumn<bool>("magnitude_trainable");
         QTest::addColumn<bool>("detach_norm");
         QTest::addColumn<int>("threads");
-        QTest::newRow("LoRA, bias") << int(Method::LoRA) << true << true << true << 2;
-        QTest::newRow("LoRA, no bias, 1 thread") << int(Method::LoRA) << false << true << true << 1;
-        QTest::newRow("DoRA, bias") << int(Method::DoRA) << true << true << true << 2;
-        QTest::newRow("DoRA, no bias") << int(Method::DoRA) << false << true << true << 2;
-        QTest::newRow("DoRA, exact norm gradient") << int(Method::DoRA) << true << true << false << 2;
-        QTest::newRow("DoRA, frozen magnitude") << int(Method::DoRA) << true << false << true << 2;
-        QTest::newRow("DoRA, 1 thread") << int(Method::DoRA) << true << true << true << 1;
+        QTest::addColumn<bool>("zero_rows");
+        QTest::newRow("LoRA, bias") << int(Method::LoRA) << true << true << true << 2 << false;
+        QTest::newRow("LoRA, no bias, 1 thread") << int(Method::LoRA) << false << true << true << 1 << false;
+        QTest::newRow("DoRA, bias") << int(Method::DoRA) << true << true << true << 2 << false;
+        QTest::newRow("DoRA, no bias") << int(Method::DoRA) << false << true << true << 2 << false;
+        QTest::newRow("DoRA, exact norm gradient") << int(Method::DoRA) << true << true << false << 2 << false;
+        QTest::newRow("DoRA, frozen magnitude") << int(Method::DoRA) << true << false << true << 2 << false;
+        QTest::newRow("DoRA, 1 thread") << int(Method::DoRA) << true << true << true << 1 << false;
+        // Zero rows of W0 give m = 0 = g there: z cannot be recovered from y and is recomputed.
+        QTest::newRow("DoRA, zero rows") << int(Method::DoRA) << true << true << true << 2 << true;
+        QTest::newRow("DoRA, zero rows, exact norm") << int(Method::DoRA) << false << true << false << 2 << true;
     }
     void fusedMatchesComposite()
     {
@@ -137,9 +147,15 @@ private Q_SLOTS:
         QFETCH(bool, magnitude_trainable);
         QFETCH(bool, detach_norm);
         QFETCH(int, threads);
+        QFETCH(bool, zero_rows);
         torch::set_num_threads(threads);
         AdaptableLinear layer(70, 90, with_bias);
         layer->to(torch::kFloat64);  // float64: a wrong term shows far above rounding
+        if (zero_rows) {
+            torch::NoGradGuard no_grad;
+            layer->weight[3].zero_();
+            layer->weight[40].zero_();
+        }
         AdapterOptions options;
         options.method = static_cast<Method>(method);
         options.rank = 6;
@@ -166,6 +182,8 @@ private Q_SLOTS:
         QCOMPARE(fused.m.defined(), options.method == Method::DoRA && magnitude_trainable);
         if (fused.m.defined())
             QVERIFY(relative_error(fused.m, composite.m) <= 1e-12);
+        if (zero_rows && fused.m.defined())  // a real gradient there, not 0 or NaN
+            QVERIFY(fused.m[40].abs().item<double>() > 1e-6);
         // float32, as training runs: the same within single-precision rounding.
         layer->to(torch::kFloat32);
         const Grads fused32 = run(layer, x.to(torch::kFloat32), probe.to(torch::kFloat32), true);
@@ -174,18 +192,16 @@ private Q_SLOTS:
         QVERIFY(relative_error(fused32.b, composite.b) <= 1e-4);
     }
 
-    // The layer itself takes the fused path on the CPU, and leaves it where it cannot recover z.
+    // Where the fused path applies: CPU tensors of one floating dtype, the base frozen.
     void fusedPathIsTakenWhereItApplies()
     {
         AdaptableLinear layer(16, 12, true);
         layer->attach(AdapterOptions{});
-        AdapterOperands o{torch::randn({4, 16}), layer->weight, layer->bias, layer->lora_A, layer->lora_B,
-                          layer->dora_gain(), layer->scale()};
+        AdapterOperands o{torch::randn({4, 16}), layer->weight, layer->bias, layer->lora_A, layer->lora_B};
+        o.magnitude = layer->magnitude;
+        o.w0_sq = layer->weight.pow(2).sum(1);
+        o.scale = layer->scale();
         QVERIFY(adapter_fused_applies(o));
-        AdapterOperands zero_gain = o;
-        zero_gain.gain = o.gain.clone();
-        zero_gain.gain[3] = 0;
-        QVERIFY(!adapter_fused_applies(zero_gain));
         AdapterOperands mixed = o;
         mixed.x = o.x.to(torch::kFloat64);
         QVERIFY(!adapter_fused_applies(mixed));

@@ -77,8 +77,14 @@ torch::Tensor AdaptableLinearImpl::forward(const torch::Tensor& x)
     if (method == Method::None || method == Method::Full)
         return torch::linear(x, weight, bias);
 
-    AdapterOperands operands{x, weight, bias, lora_A, lora_B, method == Method::DoRA ? dora_gain() : torch::Tensor(),
-                             m_scale};
+    AdapterOperands operands{x, weight, bias, lora_A, lora_B};
+    operands.scale = m_scale;
+    if (method == Method::DoRA && m_options.detach_norm) {  // the norm is computed inside, without autograd
+        operands.magnitude = magnitude;
+        operands.w0_sq = m_w0_sq;
+    } else if (method == Method::DoRA) {
+        operands.gain = dora_gain();
+    }
     // The adapter path sees dropout; the base path never does (PEFT's convention).
     const bool dropout = m_options.dropout > 0.0 && is_training();
     if (!dropout && adapter_fused_applies(operands))

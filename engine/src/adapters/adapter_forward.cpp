@@ -9,13 +9,22 @@ namespace dora::adapters {
 torch::Tensor adapter_forward_composite(const AdapterOperands& o, const torch::Tensor& x_adapter)
 {
     const torch::Tensor down = torch::linear(x_adapter, o.lora_A);  // (..., r)
-    if (!o.gain.defined()) {
+    if (!o.dora()) {
         torch::Tensor y = torch::linear(o.x, o.weight, o.bias);
         return y.add_(torch::linear(down, o.lora_B), o.scale);
     }
     torch::Tensor z = torch::linear(o.x, o.weight);
     z.add_(torch::linear(down, o.lora_B), o.scale);
-    return dora_scale_(z, o.gain, o.bias);
+    torch::Tensor gain = o.gain;
+    if (!gain.defined()) {
+        torch::Tensor norm;
+        {
+            torch::NoGradGuard no_grad;
+            norm = dora_row_norm(o.weight, o.w0_sq, o.lora_A, o.lora_B, o.scale);
+        }
+        gain = o.magnitude / norm;
+    }
+    return dora_scale_(z, gain, o.bias);
 }
 
 bool adapter_fused_applies(const AdapterOperands& o)
@@ -26,8 +35,10 @@ bool adapter_fused_applies(const AdapterOperands& o)
         return false;
     if (o.bias.defined() && (o.bias.requires_grad() || !adapter_kernels_support({o.bias, o.weight})))
         return false;
-    if (o.gain.defined())  // a host read, which costs nothing on the CPU
-        return adapter_kernels_support({o.gain, o.weight}) && (o.gain != 0).all().item<bool>();
+    if (o.gain.defined())
+        return adapter_kernels_support({o.gain, o.weight});
+    if (o.magnitude.defined())
+        return adapter_kernels_support({o.magnitude, o.w0_sq, o.weight});
     return true;
 }
 

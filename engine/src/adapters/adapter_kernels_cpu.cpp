@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <optional>
 #include <type_traits>
 #include <vector>
@@ -205,13 +206,16 @@ void scale_backward_block(const T* dy, const T* kept, const T* g, T* dz, T* bloc
 }
 
 // Each task takes a contiguous run of row blocks and sums them into its own partial sums, which are
-// added afterwards: every thread then reads its rows front to back.
+// added afterwards: every thread then reads its rows front to back. With up_t, each block's dz rows
+// are also projected on Bᵀ while they are still in cache (d_down = s·dz·B).
 template <typename T>
 void scale_backward_loop(const T* dy, const T* kept, const T* g, T* dz, double* dy_kept, double* dy_total,
-                         int64_t rows, int64_t out)
+                         const T* up_t, T down_scale, T* d_down, int64_t r, int64_t rows, int64_t out)
 {
     const int64_t blocks = (rows + kRowBlock - 1) / kRowBlock;
-    const int64_t tasks = std::max<int64_t>(1, std::min<int64_t>(blocks, at::get_num_threads()));
+    // One task per thread, or fewer for small layers: a task should be worth waking a thread for.
+    const int64_t worth = std::max<int64_t>(1, rows * out / (1 << 16));
+    const int64_t tasks = std::max<int64_t>(1, std::min({blocks, static_cast<int64_t>(at::get_num_threads()), worth}));
     std::vector<double> partial(static_cast<size_t>(2 * tasks * out), 0.0);
     at::parallel_for(0, tasks, 1, [&](int64_t first_task, int64_t last_task) {
         std::vector<T> block_kept(out), block_dy(out);
@@ -225,6 +229,11 @@ void scale_backward_loop(const T* dy, const T* kept, const T* g, T* dz, double* 
                 for (int64_t c = 0; c < out; ++c) {
                     sum_kept[c] += static_cast<double>(block_kept[c]);
                     sum_dy[c] += static_cast<double>(block_dy[c]);
+                }
+                if (up_t) {
+                    project_rows(dz + n * out, up_t, 0, block_rows, out, r, d_down + n * r);
+                    for (int64_t i = n * r; i < (n + block_rows) * r; ++i)
+                        d_down[i] *= down_scale;
                 }
             }
         }
@@ -276,28 +285,32 @@ torch::Tensor rank_project(const torch::Tensor& rows, const torch::Tensor& small
 torch::Tensor dora_row_norm_cpu(const torch::Tensor& w0, const torch::Tensor& w0_sq, const torch::Tensor& lora_a,
                                 const torch::Tensor& lora_b, double scale, double min_norm)
 {
-    const torch::Tensor w0_at = rank_project(w0, lora_a);                              // (out, r)
-    const torch::Tensor a_at = torch::mm(lora_a, lora_a.t()).contiguous();             // (r, r)
-    const torch::Tensor b = lora_b.contiguous(), sq = w0_sq.contiguous();
-    const int64_t out = b.size(0), r = b.size(1);
+    const torch::Tensor w = w0.contiguous(), a = lora_a.contiguous(), b = lora_b.contiguous(), sq = w0_sq.contiguous();
+    const torch::Tensor a_at = torch::mm(a, a.t()).contiguous();  // (r, r)
+    const int64_t out = b.size(0), r = b.size(1), in = w.size(1);
     torch::Tensor norm = torch::empty({out}, w0_sq.options());
     AT_DISPATCH_FLOATING_TYPES(b.scalar_type(), "dora_row_norm_cpu", [&] {
-        const scalar_t *p = w0_at.data_ptr<scalar_t>(), *g = a_at.data_ptr<scalar_t>(), *bp = b.data_ptr<scalar_t>();
-        const scalar_t* w0_sq_p = sq.data_ptr<scalar_t>();
+        const scalar_t *wp = w.data_ptr<scalar_t>(), *ap = a.data_ptr<scalar_t>(), *g = a_at.data_ptr<scalar_t>();
+        const scalar_t *bp = b.data_ptr<scalar_t>(), *w0_sq_p = sq.data_ptr<scalar_t>();
         scalar_t* n = norm.data_ptr<scalar_t>();
-        for (int64_t o = 0; o < out; ++o) {
-            const scalar_t* row = bp + o * r;
-            double cross = 0, square = 0;
-            for (int64_t k = 0; k < r; ++k) {
-                cross += static_cast<double>(p[o * r + k]) * row[k];
-                double bg = 0;  // (B·A·Aᵀ)[o, k]
-                for (int64_t l = 0; l < r; ++l)
-                    bg += static_cast<double>(row[l]) * g[l * r + k];
-                square += bg * row[k];
+        // One pass over W0's rows: each row's r products with A, then its norm from them, B and A·Aᵀ.
+        at::parallel_for(0, out, row_grain(in * r / 4), [&](int64_t first, int64_t last) {
+            std::vector<scalar_t> p(static_cast<size_t>(r));
+            for (int64_t o = first; o < last; ++o) {
+                project_rows(wp + o * in, ap, 0, 1, in, r, p.data());
+                const scalar_t* row = bp + o * r;
+                double cross = 0, square = 0;
+                for (int64_t k = 0; k < r; ++k) {
+                    cross += static_cast<double>(p[k]) * row[k];
+                    double bg = 0;  // (B·A·Aᵀ)[o, k]
+                    for (int64_t l = 0; l < r; ++l)
+                        bg += static_cast<double>(row[l]) * g[l * r + k];
+                    square += bg * row[k];
+                }
+                const double n_sq = w0_sq_p[o] + 2.0 * scale * cross + scale * scale * square;
+                n[o] = static_cast<scalar_t>(std::sqrt(std::max(n_sq, min_norm * min_norm)));
             }
-            const double n_sq = w0_sq_p[o] + 2.0 * scale * cross + scale * scale * square;
-            n[o] = static_cast<scalar_t>(std::sqrt(std::max(n_sq, min_norm * min_norm)));
-        }
+        });
     });
     return norm;
 }
@@ -322,23 +335,30 @@ void adapter_epilogue_(torch::Tensor& y, const torch::Tensor& down, const torch:
 }
 
 ScaleBackwardSums scale_backward_cpu(const torch::Tensor& dy, const torch::Tensor& kept, const torch::Tensor& g,
-                                     bool want_dz)
+                                     bool want_dz, const torch::Tensor& up_t, double down_scale)
 {
     const torch::Tensor dy_c = dy.contiguous(), kept_c = kept.contiguous(), g_c = g.contiguous();
     const int64_t out = kept_c.size(-1);
     const int64_t rows = out > 0 ? kept_c.numel() / out : 0;
+    const bool project = up_t.defined();
+    TORCH_CHECK(!project || (want_dz && up_t.size(1) == out), "scale_backward_cpu: Bᵀ needs dz and out columns");
+    const torch::Tensor up_c = project ? up_t.contiguous() : up_t;
+    const int64_t r = project ? up_c.size(0) : 0;
     ScaleBackwardSums sums;
     if (want_dz)
         sums.dz = torch::empty_like(dy_c);
+    if (project)
+        sums.d_down = torch::empty({rows, r}, dy_c.options());
     const auto doubles = torch::TensorOptions().dtype(torch::kFloat64);
-    torch::Tensor dy_kept = torch::empty({out}, doubles), dy_total = torch::empty({out}, doubles);
+    sums.dy_kept = torch::empty({out}, doubles);
+    sums.dy_total = torch::empty({out}, doubles);
     AT_DISPATCH_FLOATING_TYPES(kept_c.scalar_type(), "dora_scale_backward", [&] {
         scale_backward_loop<scalar_t>(dy_c.data_ptr<scalar_t>(), kept_c.data_ptr<scalar_t>(), g_c.data_ptr<scalar_t>(),
-                                      want_dz ? sums.dz.data_ptr<scalar_t>() : nullptr, dy_kept.data_ptr<double>(),
-                                      dy_total.data_ptr<double>(), rows, out);
+                                      want_dz ? sums.dz.data_ptr<scalar_t>() : nullptr, sums.dy_kept.data_ptr<double>(),
+                                      sums.dy_total.data_ptr<double>(), project ? up_c.data_ptr<scalar_t>() : nullptr,
+                                      static_cast<scalar_t>(down_scale),
+                                      project ? sums.d_down.data_ptr<scalar_t>() : nullptr, r, rows, out);
     });
-    sums.dy_kept = dy_kept.to(g.scalar_type());
-    sums.dy_total = dy_total.to(g.scalar_type());
     return sums;
 }
 

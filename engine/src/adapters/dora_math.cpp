@@ -55,8 +55,8 @@ struct DoraScaleFunction : public torch::autograd::Function<DoraScaleFunction> {
         if (adapter_kernels_support({dy, kept, g}) && g.dim() == 1 && dy.sizes() == kept.sizes()) {
             ScaleBackwardSums sums = scale_backward_cpu(dy, kept, g, want_dz);
             dz = sums.dz;
-            db = sums.dy_total;
-            dy_kept = sums.dy_kept;
+            db = sums.dy_total.to(g.scalar_type());
+            dy_kept = sums.dy_kept.to(g.scalar_type());
         } else {
             const torch::Tensor dy_rows = dy.reshape({-1, out});
             if (want_dz)
