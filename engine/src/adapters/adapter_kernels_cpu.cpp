@@ -3,11 +3,10 @@
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define DORA_X86_CLONES 1
+#include "ops/avx2_math.h"
+
+#ifdef DORA_HAS_AVX2_PATH
 #define DORA_INLINE inline __attribute__((always_inline))
-#define DORA_AVX2 __attribute__((target("avx2,fma")))
 #else
 #define DORA_INLINE inline
 #endif
@@ -22,15 +21,7 @@
 namespace dora::adapters {
 namespace {
 
-#ifdef DORA_X86_CLONES
-bool cpu_has_avx2_fma()
-{
-    static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    return has;
-}
-#else
-bool cpu_has_avx2_fma() { return false; }
-#endif
+using ops::cpu_has_avx2_fma;
 
 // ---- rows · smallᵀ -------------------------------------------------------------------------------
 
@@ -46,14 +37,7 @@ void project_rows_generic(const T* rows, const T* small, int64_t first, int64_t 
         }
 }
 
-#ifdef DORA_X86_CLONES
-DORA_AVX2 inline float horizontal_sum(__m256 v)
-{
-    const __m128 half = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    const __m128 pair = _mm_add_ps(half, _mm_movehl_ps(half, half));
-    return _mm_cvtss_f32(_mm_add_ss(pair, _mm_shuffle_ps(pair, pair, 1)));
-}
-
+#ifdef DORA_HAS_AVX2_PATH
 // Four of small's rows at a time against one row: one load of the row feeds four FMAs, and small
 // (r·k floats, a few tens of kB) stays in the L1/L2 cache across rows.
 DORA_AVX2 void project_rows_avx2(const float* rows, const float* small, int64_t first, int64_t last, int64_t k,
@@ -74,7 +58,7 @@ DORA_AVX2 void project_rows_avx2(const float* rows, const float* small, int64_t 
                 a2 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s2 + i), a2);
                 a3 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s3 + i), a3);
             }
-            float t0 = horizontal_sum(a0), t1 = horizontal_sum(a1), t2 = horizontal_sum(a2), t3 = horizontal_sum(a3);
+            float t0 = ops::hsum8(a0), t1 = ops::hsum8(a1), t2 = ops::hsum8(a2), t3 = ops::hsum8(a3);
             for (; i < k; ++i) {
                 t0 += row[i] * s0[i];
                 t1 += row[i] * s1[i];
@@ -90,7 +74,7 @@ DORA_AVX2 void project_rows_avx2(const float* rows, const float* small, int64_t 
             int64_t i = 0;
             for (; i + 8 <= k; i += 8)
                 a = _mm256_fmadd_ps(_mm256_loadu_ps(row + i), _mm256_loadu_ps(s + i), a);
-            float t = horizontal_sum(a);
+            float t = ops::hsum8(a);
             for (; i < k; ++i)
                 t += row[i] * s[i];
             out[n * r + q] = t;
@@ -101,7 +85,7 @@ DORA_AVX2 void project_rows_avx2(const float* rows, const float* small, int64_t 
 
 void project_rows(const float* rows, const float* small, int64_t first, int64_t last, int64_t k, int64_t r, float* out)
 {
-#ifdef DORA_X86_CLONES
+#ifdef DORA_HAS_AVX2_PATH
     if (cpu_has_avx2_fma())
         return project_rows_avx2(rows, small, first, last, k, r, out);
 #endif
@@ -140,7 +124,7 @@ DORA_INLINE void epilogue_rows_body(T* y, const T* down, const T* up_t, const T*
     }
 }
 
-#ifdef DORA_X86_CLONES
+#ifdef DORA_HAS_AVX2_PATH
 DORA_AVX2 void epilogue_rows_avx2(float* y, const float* down, const float* up_t, const float* gain,
                                   const float* bias, int64_t first, int64_t last, int64_t out, int64_t r)
 {
@@ -152,7 +136,7 @@ template <typename T>
 void epilogue_rows(T* y, const T* down, const T* up_t, const T* gain, const T* bias, int64_t first, int64_t last,
                    int64_t out, int64_t r)
 {
-#ifdef DORA_X86_CLONES
+#ifdef DORA_HAS_AVX2_PATH
     if constexpr (std::is_same_v<T, float>)
         if (cpu_has_avx2_fma())
             return epilogue_rows_avx2(y, down, up_t, gain, bias, first, last, out, r);
@@ -185,7 +169,7 @@ DORA_INLINE void scale_backward_block_body(const T* dy, const T* kept, const T* 
     }
 }
 
-#ifdef DORA_X86_CLONES
+#ifdef DORA_HAS_AVX2_PATH
 DORA_AVX2 void scale_backward_block_avx2(const float* dy, const float* kept, const float* g, float* dz,
                                          float* block_kept, float* block_dy, int64_t rows, int64_t out)
 {
@@ -197,7 +181,7 @@ template <typename T>
 void scale_backward_block(const T* dy, const T* kept, const T* g, T* dz, T* block_kept, T* block_dy, int64_t rows,
                           int64_t out)
 {
-#ifdef DORA_X86_CLONES
+#ifdef DORA_HAS_AVX2_PATH
     if constexpr (std::is_same_v<T, float>)
         if (cpu_has_avx2_fma())
             return scale_backward_block_avx2(dy, kept, g, dz, block_kept, block_dy, rows, out);

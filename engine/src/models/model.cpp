@@ -1,6 +1,8 @@
 // Helpers shared by every model.
 #include "models/model.h"
 
+#include "ops/cross_entropy.h"
+
 namespace dora::models {
 
 std::vector<NamedLinear> linear_layers(Model& model)
@@ -21,8 +23,7 @@ torch::Tensor LanguageModel::loss(const Batch& batch)
 
 torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& targets)
 {
-    return torch::nn::functional::cross_entropy(
-        logits, targets, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+    return ops::cross_entropy(logits, targets);
 }
 
 }  // namespace dora::models

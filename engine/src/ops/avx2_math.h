@@ -1,5 +1,5 @@
-// exp for eight floats at a time with AVX2/FMA, for the CPU loops that need it (GELU's tanh, the
-// attention softmax). Cephes' single-precision method: e^x = 2^n · e^r with n = round(x / ln 2) and
+// exp, sum and max of eight floats at a time with AVX2/FMA, for the engine's CPU loops (GELU's tanh,
+// softmax, cross-entropy, the adapter kernels). Cephes' single-precision method: e^x = 2^n · e^r with n = round(x / ln 2) and
 // |r| ≤ ln(2)/2, e^r by a degree-6 polynomial; about 2 ulp over the float range. Only for functions
 // compiled with the avx2,fma target (see DORA_AVX2).
 #pragma once
@@ -35,6 +35,20 @@ DORA_AVX2 inline __m256 exp8(__m256 x)
     p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
     const __m256i exponent = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
     return _mm256_mul_ps(p, _mm256_castsi256_ps(exponent));
+}
+
+DORA_AVX2 inline float hsum8(__m256 v)
+{
+    __m128 x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    x = _mm_add_ps(x, _mm_movehl_ps(x, x));
+    return _mm_cvtss_f32(_mm_add_ss(x, _mm_shuffle_ps(x, x, 1)));
+}
+
+DORA_AVX2 inline float hmax8(__m256 v)
+{
+    __m128 x = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    x = _mm_max_ps(x, _mm_movehl_ps(x, x));
+    return _mm_cvtss_f32(_mm_max_ss(x, _mm_shuffle_ps(x, x, 1)));
 }
 
 }  // namespace dora::ops

@@ -61,22 +61,13 @@ void softmax_backward_row_scalar(const T* p, T* dp, int64_t time)
 }
 
 #ifdef DORA_HAS_AVX2_PATH
-DORA_AVX2 float horizontal(__m256 v, bool take_max)
-{
-    __m128 x = take_max ? _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1))
-                        : _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    x = take_max ? _mm_max_ps(x, _mm_movehl_ps(x, x)) : _mm_add_ps(x, _mm_movehl_ps(x, x));
-    x = take_max ? _mm_max_ss(x, _mm_shuffle_ps(x, x, 1)) : _mm_add_ss(x, _mm_shuffle_ps(x, x, 1));
-    return _mm_cvtss_f32(x);
-}
-
 DORA_AVX2 void softmax_row_avx2(float* row, int64_t lo, int64_t hi, int64_t time)
 {
     __m256 top8 = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
     int64_t j = lo;
     for (; j + 8 <= hi; j += 8)
         top8 = _mm256_max_ps(top8, _mm256_loadu_ps(row + j));
-    float top = horizontal(top8, true);
+    float top = hmax8(top8);
     for (; j < hi; ++j)
         top = std::max(top, row[j]);
     const __m256 shift = _mm256_set1_ps(top);
@@ -86,7 +77,7 @@ DORA_AVX2 void softmax_row_avx2(float* row, int64_t lo, int64_t hi, int64_t time
         _mm256_storeu_ps(row + j, e);
         sum8 = _mm256_add_ps(sum8, e);
     }
-    float sum = horizontal(sum8, false);
+    float sum = hsum8(sum8);
     for (; j < hi; ++j)
         sum += (row[j] = std::exp(row[j] - top));
     const __m256 inverse = _mm256_set1_ps(1.0f / sum);
@@ -104,7 +95,7 @@ DORA_AVX2 void softmax_backward_row_avx2(const float* p, float* dp, int64_t time
     int64_t j = 0;
     for (; j + 8 <= time; j += 8)
         dot8 = _mm256_fmadd_ps(_mm256_loadu_ps(p + j), _mm256_loadu_ps(dp + j), dot8);
-    float dot = horizontal(dot8, false);
+    float dot = hsum8(dot8);
     for (; j < time; ++j)
         dot += p[j] * dp[j];
     const __m256 dot_v = _mm256_set1_ps(dot);
