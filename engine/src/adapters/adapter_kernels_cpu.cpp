@@ -38,48 +38,60 @@ void project_rows_generic(const T* rows, const T* small, int64_t first, int64_t 
 }
 
 #ifdef DORA_HAS_AVX2_PATH
-// Four of small's rows at a time against one row: one load of the row feeds four FMAs, and small
-// (r·k floats, a few tens of kB) stays in the L1/L2 cache across rows.
+// Two rows against four of small's rows at a time: eight independent FMA chains (enough to hide the
+// FMA latency) fed by six loads, and small (r·k floats, a few tens of kB) stays in L1/L2 across rows.
+DORA_AVX2 void project_two_rows_avx2(const float* row0, const float* row1, const float* small, int64_t k, int64_t r,
+                                     float* out0, float* out1)
+{
+    int64_t q = 0;
+    for (; q + 4 <= r; q += 4) {
+        const float *s0 = small + q * k, *s1 = s0 + k, *s2 = s1 + k, *s3 = s2 + k;
+        __m256 a00 = _mm256_setzero_ps(), a01 = _mm256_setzero_ps(), a02 = _mm256_setzero_ps(), a03 = _mm256_setzero_ps();
+        __m256 a10 = _mm256_setzero_ps(), a11 = _mm256_setzero_ps(), a12 = _mm256_setzero_ps(), a13 = _mm256_setzero_ps();
+        int64_t i = 0;
+        for (; i + 8 <= k; i += 8) {
+            const __m256 v0 = _mm256_loadu_ps(row0 + i), v1 = _mm256_loadu_ps(row1 + i);
+            const __m256 w0 = _mm256_loadu_ps(s0 + i), w1 = _mm256_loadu_ps(s1 + i);
+            const __m256 w2 = _mm256_loadu_ps(s2 + i), w3 = _mm256_loadu_ps(s3 + i);
+            a00 = _mm256_fmadd_ps(v0, w0, a00), a01 = _mm256_fmadd_ps(v0, w1, a01);
+            a02 = _mm256_fmadd_ps(v0, w2, a02), a03 = _mm256_fmadd_ps(v0, w3, a03);
+            a10 = _mm256_fmadd_ps(v1, w0, a10), a11 = _mm256_fmadd_ps(v1, w1, a11);
+            a12 = _mm256_fmadd_ps(v1, w2, a12), a13 = _mm256_fmadd_ps(v1, w3, a13);
+        }
+        float t[2][4] = {{ops::hsum8(a00), ops::hsum8(a01), ops::hsum8(a02), ops::hsum8(a03)},
+                         {ops::hsum8(a10), ops::hsum8(a11), ops::hsum8(a12), ops::hsum8(a13)}};
+        for (; i < k; ++i)
+            for (int j = 0; j < 4; ++j) {
+                t[0][j] += row0[i] * small[(q + j) * k + i];
+                t[1][j] += row1[i] * small[(q + j) * k + i];
+            }
+        for (int j = 0; j < 4; ++j)
+            out0[q + j] = t[0][j], out1[q + j] = t[1][j];
+    }
+    for (; q < r; ++q) {
+        const float* s = small + q * k;
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+        int64_t i = 0;
+        for (; i + 8 <= k; i += 8) {
+            const __m256 w = _mm256_loadu_ps(s + i);
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(row0 + i), w, a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(row1 + i), w, a1);
+        }
+        float t0 = ops::hsum8(a0), t1 = ops::hsum8(a1);
+        for (; i < k; ++i)
+            t0 += row0[i] * s[i], t1 += row1[i] * s[i];
+        out0[q] = t0, out1[q] = t1;
+    }
+}
+
 DORA_AVX2 void project_rows_avx2(const float* rows, const float* small, int64_t first, int64_t last, int64_t k,
                                  int64_t r, float* out)
 {
-    for (int64_t n = first; n < last; ++n) {
-        const float* row = rows + n * k;
-        int64_t q = 0;
-        for (; q + 4 <= r; q += 4) {
-            const float *s0 = small + q * k, *s1 = s0 + k, *s2 = s1 + k, *s3 = s2 + k;
-            __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(),
-                   a3 = _mm256_setzero_ps();
-            int64_t i = 0;
-            for (; i + 8 <= k; i += 8) {
-                const __m256 v = _mm256_loadu_ps(row + i);
-                a0 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s0 + i), a0);
-                a1 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s1 + i), a1);
-                a2 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s2 + i), a2);
-                a3 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s3 + i), a3);
-            }
-            float t0 = ops::hsum8(a0), t1 = ops::hsum8(a1), t2 = ops::hsum8(a2), t3 = ops::hsum8(a3);
-            for (; i < k; ++i) {
-                t0 += row[i] * s0[i];
-                t1 += row[i] * s1[i];
-                t2 += row[i] * s2[i];
-                t3 += row[i] * s3[i];
-            }
-            float* o = out + n * r + q;
-            o[0] = t0, o[1] = t1, o[2] = t2, o[3] = t3;
-        }
-        for (; q < r; ++q) {
-            const float* s = small + q * k;
-            __m256 a = _mm256_setzero_ps();
-            int64_t i = 0;
-            for (; i + 8 <= k; i += 8)
-                a = _mm256_fmadd_ps(_mm256_loadu_ps(row + i), _mm256_loadu_ps(s + i), a);
-            float t = ops::hsum8(a);
-            for (; i < k; ++i)
-                t += row[i] * s[i];
-            out[n * r + q] = t;
-        }
-    }
+    int64_t n = first;
+    for (; n + 2 <= last; n += 2)
+        project_two_rows_avx2(rows + n * k, rows + (n + 1) * k, small, k, r, out + n * r, out + (n + 1) * r);
+    if (n < last)  // an odd last row: paired with itself, its second result discarded
+        project_two_rows_avx2(rows + n * k, rows + n * k, small, k, r, out + n * r, out + n * r);
 }
 #endif
 
@@ -270,18 +282,24 @@ torch::Tensor dora_row_norm_cpu(const torch::Tensor& w0, const torch::Tensor& w0
                                 const torch::Tensor& lora_b, double scale, double min_norm)
 {
     const torch::Tensor w = w0.contiguous(), a = lora_a.contiguous(), b = lora_b.contiguous(), sq = w0_sq.contiguous();
-    const torch::Tensor a_at = torch::mm(a, a.t()).contiguous();  // (r, r)
     const int64_t out = b.size(0), r = b.size(1), in = w.size(1);
     torch::Tensor norm = torch::empty({out}, w0_sq.options());
     AT_DISPATCH_FLOATING_TYPES(b.scalar_type(), "dora_row_norm_cpu", [&] {
-        const scalar_t *wp = w.data_ptr<scalar_t>(), *ap = a.data_ptr<scalar_t>(), *g = a_at.data_ptr<scalar_t>();
+        const scalar_t *wp = w.data_ptr<scalar_t>(), *ap = a.data_ptr<scalar_t>();
+        // A·Aᵀ, (r, r), on this thread: r²·in multiply-adds do not pay for waking BLAS's threads.
+        std::vector<scalar_t> a_at(static_cast<size_t>(r * r));
+        project_rows(ap, ap, 0, r, in, r, a_at.data());
+        const scalar_t* g = a_at.data();
         const scalar_t *bp = b.data_ptr<scalar_t>(), *w0_sq_p = sq.data_ptr<scalar_t>();
         scalar_t* n = norm.data_ptr<scalar_t>();
-        // One pass over W0's rows: each row's r products with A, then its norm from them, B and A·Aᵀ.
+        // One pass over W0's rows: each block's r products with A, then its rows' norms from them, B
+        // and A·Aᵀ.
+        std::vector<scalar_t> projections(static_cast<size_t>(out * r));  // W0·Aᵀ
+        scalar_t* p_all = projections.data();
         at::parallel_for(0, out, row_grain(in * r / 4), [&](int64_t first, int64_t last) {
-            std::vector<scalar_t> p(static_cast<size_t>(r));
+            project_rows(wp, ap, first, last, in, r, p_all);
             for (int64_t o = first; o < last; ++o) {
-                project_rows(wp + o * in, ap, 0, 1, in, r, p.data());
+                const scalar_t* p = p_all + o * r;
                 const scalar_t* row = bp + o * r;
                 double cross = 0, square = 0;
                 for (int64_t k = 0; k < r; ++k) {
