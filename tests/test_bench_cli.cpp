@@ -37,6 +37,25 @@ constexpr double kFullFlop = kCommon + 6144;
 class TestBenchCli : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // --rounds: the methods take turns, and each reports its fastest round, with every round's median.
+    void roundsReportTheLeastDisturbedRound()
+    {
+        const CliResult r = run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--methods", "lora,dora", "--rounds", "3", "--json"});
+        QCOMPARE(r.exit_code, 0);
+        const QStringList lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        for (const QString& line : lines) {
+            const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
+            const QJsonArray rounds = o["round_ms"].toArray();
+            QCOMPARE(rounds.size(), 3);
+            double fastest = rounds[0].toDouble();
+            for (const QJsonValue& v : rounds)
+                fastest = std::min(fastest, v.toDouble());
+            QCOMPARE(o["ms_per_step"].toDouble(), fastest);
+        }
+        QVERIFY(run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--rounds", "0"}).exit_code != 0);
+    }
+
     void printsOneConsistentJsonLinePerMethod()
     {
         const CliResult r = run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--methods", "lora,dora,full", "--json"});

@@ -38,7 +38,7 @@ const char* kUsage =
     "  pretrain-demo NAME --out FILE [--steps N] [--seed S]\n"
     "                                       re-create a demo model's shipped weights\n"
     "  bench [--layers L --d D --heads H --vocab V --seq T --batch B --rank R --steps N --threads K]\n"
-    "        [--methods lora,dora,full] [--layer-stats-every N] [--json]\n"
+    "        [--methods lora,dora,full] [--rounds N] [--layer-stats-every N] [--json]\n"
     "                                       train a random GPT-2-shaped model; time, FLOP use, peak memory\n";
 
 }  // namespace
