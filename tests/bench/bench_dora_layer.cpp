@@ -1,7 +1,8 @@
-// DoRA against LoRA on one linear layer of the bench model's shapes: forward plus backward, the two
-// interleaved and the minimum of many repeats kept (on a shared machine the minimum is the figure
-// least disturbed by other programs). Also the scale's backward alone: the fused CPU loop against
-// the same sums built from tensor operations.
+// DoRA against LoRA on one linear layer of the bench model's shapes: forward plus backward (with the
+// input's gradient, as inside a model), the two interleaved and the minimum of many repeats kept (on
+// a shared machine the minimum is the figure least disturbed by other programs). Then DoRA's parts:
+// g = m / ‖W0 + s·B·A‖ (detached), the scale's backward as the fused CPU loop and as tensor
+// operations, and the norm's one product that reads all of W0 (the rank-r kernel and BLAS).
 //   build/tests/bench/bench_dora_layer [threads] [tokens]
 #include "adapters/adaptable_linear.h"
 #include "adapters/adapter_kernels_cpu.h"

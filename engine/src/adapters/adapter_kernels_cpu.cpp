@@ -243,8 +243,10 @@ void scale_backward_loop(const T* dy, const T* kept, const T* g, T* dz, double* 
         }
 }
 
-// Rows per parallel task for the row-wise loops: a few hundred kB of work each.
-int64_t row_grain(int64_t row_length) { return std::max<int64_t>(1, 16384 / std::max<int64_t>(row_length, 1)); }
+// Rows per parallel task for the row-wise loops, given each row's multiply-adds: about 2^18 per task,
+// so that waking a sleeping thread (tens of µs with the passive wait policy) pays off; small models
+// then run these loops on one thread.
+int64_t row_grain(int64_t work_per_row) { return std::max<int64_t>(1, (int64_t(1) << 18) / std::max<int64_t>(work_per_row, 1)); }
 
 }  // namespace
 
@@ -271,7 +273,7 @@ torch::Tensor rank_project(const torch::Tensor& rows, const torch::Tensor& small
         const scalar_t* rows_p = rows_c.data_ptr<scalar_t>();
         const scalar_t* small_p = small_c.data_ptr<scalar_t>();
         scalar_t* out_p = out.data_ptr<scalar_t>();
-        at::parallel_for(0, n, row_grain(k * r / 4), [&](int64_t first, int64_t last) {
+        at::parallel_for(0, n, row_grain(k * r), [&](int64_t first, int64_t last) {
             project_rows(rows_p, small_p, first, last, k, r, out_p);
         });
     });
@@ -296,7 +298,7 @@ torch::Tensor dora_row_norm_cpu(const torch::Tensor& w0, const torch::Tensor& w0
         // and A·Aᵀ.
         std::vector<scalar_t> projections(static_cast<size_t>(out * r));  // W0·Aᵀ
         scalar_t* p_all = projections.data();
-        at::parallel_for(0, out, row_grain(in * r / 4), [&](int64_t first, int64_t last) {
+        at::parallel_for(0, out, row_grain(in * r), [&](int64_t first, int64_t last) {
             project_rows(wp, ap, first, last, in, r, p_all);
             for (int64_t o = first; o < last; ++o) {
                 const scalar_t* p = p_all + o * r;
@@ -330,7 +332,7 @@ void adapter_epilogue_(torch::Tensor& y, const torch::Tensor& down, const torch:
         const scalar_t* up_p = up_t.data_ptr<scalar_t>();
         const scalar_t* gain_p = gain_c.defined() ? gain_c.data_ptr<scalar_t>() : nullptr;
         const scalar_t* bias_p = bias_c.defined() ? bias_c.data_ptr<scalar_t>() : nullptr;
-        at::parallel_for(0, n, row_grain(out), [&](int64_t first, int64_t last) {
+        at::parallel_for(0, n, row_grain(out * (r + 1)), [&](int64_t first, int64_t last) {
             epilogue_rows<scalar_t>(y_p, down_p, up_p, gain_p, bias_p, first, last, out, r);
         });
     });
