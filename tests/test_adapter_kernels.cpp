@@ -5,19 +5,17 @@
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
+#include "tensor_compare.h"
+
 #include "adapters/adaptable_linear.h"
 #include "adapters/adapter_forward.h"
 #include "adapters/adapter_kernels_cpu.h"
 
 using namespace dora::adapters;
 
-namespace {
+using dora::testing::relative_error;
 
-double relative_error(const torch::Tensor& got, const torch::Tensor& want)
-{
-    return (got.to(torch::kFloat64) - want.to(torch::kFloat64)).norm().item<double>() /
-           std::max(want.to(torch::kFloat64).norm().item<double>(), 1e-30);
-}
+namespace {
 
 struct Grads {
     torch::Tensor y, x, a, b, m;

@@ -5,18 +5,16 @@
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
+#include "tensor_compare.h"
+
 #include "ops/causal_attention.h"
 
 using dora::ops::causal_attention;
 using dora::ops::causal_attention_composite;
 
-namespace {
+using dora::testing::relative_error;
 
-double relative_error(const torch::Tensor& got, const torch::Tensor& want)
-{
-    return (got.to(torch::kFloat64) - want.to(torch::kFloat64)).norm().item<double>() /
-           std::max(want.to(torch::kFloat64).norm().item<double>(), 1e-30);
-}
+namespace {
 
 struct Result {
     torch::Tensor out, dqkv;

@@ -4,17 +4,11 @@
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
+#include "tensor_compare.h"
+
 #include "ops/cross_entropy.h"
 
-namespace {
-
-double relative_error(const torch::Tensor& got, const torch::Tensor& want)
-{
-    return (got.to(torch::kFloat64) - want.to(torch::kFloat64)).norm().item<double>() /
-           std::max(want.to(torch::kFloat64).norm().item<double>(), 1e-30);
-}
-
-}  // namespace
+using dora::testing::relative_error;
 
 class TestCrossEntropy : public QObject {
     Q_OBJECT

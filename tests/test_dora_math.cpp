@@ -3,6 +3,8 @@
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
+#include "tensor_compare.h"
+
 #include "adapters/adaptable_linear.h"
 #include "adapters/dora_math.h"
 #include "adapters/adapter_kernels_cpu.h"
@@ -11,13 +13,9 @@ using dora::adapters::AdaptableLinear;
 using dora::adapters::AdapterOptions;
 using dora::adapters::Method;
 
-namespace {
+using dora::testing::relative_error;
 
-double relative_error(const torch::Tensor& got, const torch::Tensor& want)
-{
-    return (got.to(torch::kFloat64) - want.to(torch::kFloat64)).norm().item<double>() /
-           std::max(want.to(torch::kFloat64).norm().item<double>(), 1e-30);
-}
+namespace {
 
 // A layer with an adapter whose B and m have moved away from their starting values, as after training.
 AdaptableLinear trained_layer(Method method, bool detach_norm, torch::ScalarType dtype = torch::kFloat32,

@@ -4,15 +4,13 @@
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
+#include "tensor_compare.h"
+
 #include "train/fused_adamw.h"
 
-namespace {
+using dora::testing::relative_error;
 
-double relative_error(const torch::Tensor& got, const torch::Tensor& want)
-{
-    return (got.to(torch::kFloat64) - want.to(torch::kFloat64)).norm().item<double>() /
-           std::max(want.to(torch::kFloat64).norm().item<double>(), 1e-30);
-}
+namespace {
 
 std::vector<torch::optim::OptimizerParamGroup> groups_of(const std::vector<torch::Tensor>& a,
                                                          const std::vector<torch::Tensor>& b)

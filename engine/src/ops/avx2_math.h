@@ -6,6 +6,8 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
+
+#include <cstdint>
 #define DORA_HAS_AVX2_PATH 1
 #define DORA_AVX2 __attribute__((target("avx2,fma")))
 
@@ -49,6 +51,19 @@ DORA_AVX2 inline float hmax8(__m256 v)
     __m128 x = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     x = _mm_max_ps(x, _mm_movehl_ps(x, x));
     return _mm_cvtss_f32(_mm_max_ss(x, _mm_shuffle_ps(x, x, 1)));
+}
+
+// The largest of n ≥ 1 floats.
+DORA_AVX2 inline float max_of(const float* p, int64_t n)
+{
+    __m256 top8 = _mm256_set1_ps(p[0]);
+    int64_t j = 0;
+    for (; j + 8 <= n; j += 8)
+        top8 = _mm256_max_ps(top8, _mm256_loadu_ps(p + j));
+    float top = hmax8(top8);
+    for (; j < n; ++j)
+        top = top > p[j] ? top : p[j];
+    return top;
 }
 
 }  // namespace dora::ops

@@ -63,13 +63,8 @@ void softmax_backward_row_scalar(const T* p, T* dp, int64_t time)
 #ifdef DORA_HAS_AVX2_PATH
 DORA_AVX2 void softmax_row_avx2(float* row, int64_t lo, int64_t hi, int64_t time)
 {
-    __m256 top8 = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
-    int64_t j = lo;
-    for (; j + 8 <= hi; j += 8)
-        top8 = _mm256_max_ps(top8, _mm256_loadu_ps(row + j));
-    float top = hmax8(top8);
-    for (; j < hi; ++j)
-        top = std::max(top, row[j]);
+    const float top = max_of(row + lo, hi - lo);
+    int64_t j;
     const __m256 shift = _mm256_set1_ps(top);
     __m256 sum8 = _mm256_setzero_ps();
     for (j = lo; j + 8 <= hi; j += 8) {

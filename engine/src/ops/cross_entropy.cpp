@@ -40,13 +40,8 @@ void softmax_minus_one_hot_scalar(const T* row, T lse, int64_t target, T scale, 
 #ifdef DORA_HAS_AVX2_PATH
 DORA_AVX2 float log_sum_exp_avx2(const float* row, int64_t n)
 {
-    __m256 top8 = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
-    int64_t j = 0;
-    for (; j + 8 <= n; j += 8)
-        top8 = _mm256_max_ps(top8, _mm256_loadu_ps(row + j));
-    float top = hmax8(top8);
-    for (; j < n; ++j)
-        top = std::max(top, row[j]);
+    const float top = max_of(row, n);
+    int64_t j;
     const __m256 shift = _mm256_set1_ps(top);
     __m256 sum8 = _mm256_setzero_ps();
     for (j = 0; j + 8 <= n; j += 8)
