@@ -300,16 +300,18 @@ torch::Tensor dora_row_norm_cpu(const torch::Tensor& w0, const torch::Tensor& w0
         scalar_t* p_all = projections.data();
         at::parallel_for(0, out, row_grain(in * r), [&](int64_t first, int64_t last) {
             project_rows(wp, ap, first, last, in, r, p_all);
+            std::vector<scalar_t> bg(static_cast<size_t>(r));  // row o of B·A·Aᵀ
             for (int64_t o = first; o < last; ++o) {
                 const scalar_t* p = p_all + o * r;
                 const scalar_t* row = bp + o * r;
+                std::fill(bg.begin(), bg.end(), scalar_t(0));
+                for (int64_t l = 0; l < r; ++l)  // independent sums over k: vectorises
+                    for (int64_t k = 0; k < r; ++k)
+                        bg[k] += row[l] * g[l * r + k];
                 double cross = 0, square = 0;
                 for (int64_t k = 0; k < r; ++k) {
                     cross += static_cast<double>(p[k]) * row[k];
-                    double bg = 0;  // (B·A·Aᵀ)[o, k]
-                    for (int64_t l = 0; l < r; ++l)
-                        bg += static_cast<double>(row[l]) * g[l * r + k];
-                    square += bg * row[k];
+                    square += static_cast<double>(bg[k]) * row[k];
                 }
                 const double n_sq = w0_sq_p[o] + 2.0 * scale * cross + scale * scale * square;
                 n[o] = static_cast<scalar_t>(std::sqrt(std::max(n_sq, min_norm * min_norm)));
