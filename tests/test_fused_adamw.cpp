@@ -90,6 +90,24 @@ private Q_SLOTS:
         }
     }
 
+    // AMSGrad (or a tensor off the CPU) hands the whole step to LibTorch; gradients are still released.
+    void amsgradFallsBackToLibTorch()
+    {
+        const torch::Tensor start = torch::randn({50});
+        torch::Tensor ours = start.clone().requires_grad_(true), ref = start.clone().requires_grad_(true);
+        torch::optim::AdamW ours_opt({ours}, torch::optim::AdamWOptions(1e-2).amsgrad(true));
+        torch::optim::AdamW ref_opt({ref}, torch::optim::AdamWOptions(1e-2).amsgrad(true));
+        for (int step = 0; step < 3; ++step) {
+            const torch::Tensor grad = torch::randn({50});
+            ours.mutable_grad() = grad.clone();
+            ref.mutable_grad() = grad.clone();
+            dora::train::adamw_step(ours_opt);
+            ref_opt.step();
+            QVERIFY(relative_error(ours, ref) <= 1e-7);
+            QVERIFY(!ours.grad().defined());
+        }
+    }
+
     // A NaN gradient gives a NaN norm (the trainer stops the run on it) and scales nothing.
     void nonFiniteNormIsReported()
     {

@@ -96,33 +96,36 @@ double clip_gradients(const std::vector<torch::Tensor>& params, double max_norm)
 void adamw_step(torch::optim::AdamW& optimizer)
 {
     torch::NoGradGuard no_grad;
-    for (auto& group : optimizer.param_groups()) {
+    bool loops_take_all = true;  // otherwise (a GPU, AMSGrad) LibTorch's step does the whole update
+    for (const auto& group : optimizer.param_groups()) {
         const auto& options = static_cast<const torch::optim::AdamWOptions&>(group.options());
-        for (torch::Tensor& p : group.params()) {
-            if (!p.grad().defined())
-                continue;
-            const torch::Tensor g = p.grad();
-            if (options.amsgrad() || !loop_takes(p, g)) {
-                // LibTorch's own update for this tensor alone, with this group's options.
-                torch::optim::AdamW single({p}, options);
-                auto& state = state_of(optimizer, p);
-                single.state()[state_key(p)] = std::make_unique<torch::optim::AdamWParamState>(state);
-                single.step();
-                state = static_cast<torch::optim::AdamWParamState&>(*single.state()[state_key(p)]);
-                continue;
-            }
-            auto& state = state_of(optimizer, p);
-            if (!state.exp_avg().is_contiguous() || !state.exp_avg_sq().is_contiguous()) {
-                state.exp_avg(state.exp_avg().contiguous());
-                state.exp_avg_sq(state.exp_avg_sq().contiguous());
-            }
-            state.step(state.step() + 1);
+        for (const torch::Tensor& p : group.params())
+            if (p.grad().defined() && (options.amsgrad() || !loop_takes(p, p.grad())))
+                loops_take_all = false;
+    }
+    if (!loops_take_all) {
+        optimizer.step();
+    } else {
+        for (auto& group : optimizer.param_groups()) {
+            const auto& options = static_cast<const torch::optim::AdamWOptions&>(group.options());
             const auto [beta1, beta2] = options.betas();
-            AT_DISPATCH_FLOATING_TYPES(p.scalar_type(), "adamw_step", [&] {
-                adamw_loop<scalar_t>(p.data_ptr<scalar_t>(), g.data_ptr<scalar_t>(), state.exp_avg().data_ptr<scalar_t>(),
-                                     state.exp_avg_sq().data_ptr<scalar_t>(), p.numel(), options.lr(),
-                                     options.weight_decay(), beta1, beta2, options.eps(), state.step());
-            });
+            for (torch::Tensor& p : group.params()) {
+                if (!p.grad().defined())
+                    continue;
+                const torch::Tensor g = p.grad();
+                auto& state = state_of(optimizer, p);
+                if (!state.exp_avg().is_contiguous() || !state.exp_avg_sq().is_contiguous()) {
+                    state.exp_avg(state.exp_avg().contiguous());
+                    state.exp_avg_sq(state.exp_avg_sq().contiguous());
+                }
+                state.step(state.step() + 1);
+                AT_DISPATCH_FLOATING_TYPES(p.scalar_type(), "adamw_step", [&] {
+                    adamw_loop<scalar_t>(p.data_ptr<scalar_t>(), g.data_ptr<scalar_t>(),
+                                         state.exp_avg().data_ptr<scalar_t>(), state.exp_avg_sq().data_ptr<scalar_t>(),
+                                         p.numel(), options.lr(), options.weight_decay(), beta1, beta2, options.eps(),
+                                         state.step());
+                });
+            }
         }
     }
     for (auto& group : optimizer.param_groups())

@@ -17,7 +17,8 @@ namespace dora::train {
 double clip_gradients(const std::vector<torch::Tensor>& params, double max_norm);
 
 // One torch::optim::AdamW step over every parameter with a gradient, with the options of its group,
-// updating the optimizer's state (created as AdamW creates it). AMSGrad falls back to LibTorch.
+// updating the optimizer's state (created as AdamW creates it). With AMSGrad, or a tensor the loops
+// do not take, LibTorch's own step runs instead.
 // Gradients are released afterwards (the next backward writes fresh ones instead of adding to
 // zeroed ones), which replaces zero_grad.
 void adamw_step(torch::optim::AdamW& optimizer);
