@@ -5,9 +5,6 @@
 #include "ops/causal_attention.h"
 #include "ops/gelu.h"
 
-#include <cmath>
-#include <limits>
-
 namespace dora::models {
 
 Gpt2AttentionImpl::Gpt2AttentionImpl(const Gpt2Config& config) : m_heads(config.n_head)

@@ -4,9 +4,6 @@
 #include "dora/error.h"
 #include "ops/causal_attention.h"
 
-#include <cmath>
-#include <limits>
-
 namespace dora::models {
 namespace {
 
