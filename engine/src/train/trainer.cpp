@@ -293,7 +293,7 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
             for (size_t i = 0; i < optimizer.param_groups().size(); ++i)
                 static_cast<torch::optim::AdamWOptions&>(optimizer.param_groups()[i].options()).lr(lr * t.groups[i].lr_scale);
 
-            optimizer.zero_grad();
+            // No zero_grad: train::adamw_step releases the gradients, and backward writes fresh ones.
             double step_loss = 0;
             for (int micro = 0; micro < tc.grad_accum; ++micro) {
                 distributed::BatchShare share = distributed::take_share(t.data.train, t.order->next());
