@@ -3,6 +3,7 @@
 #include "dora/error.h"
 #include "io/safetensors.h"
 #include "io/tensor_io.h"
+#include "train/optimizer_state_key.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -12,11 +13,6 @@ namespace dora::train {
 namespace {
 
 constexpr const char* kFormat = "dora-studio-checkpoint";
-
-std::string state_key(const torch::Tensor& p)
-{
-    return c10::guts::to_string(p.unsafeGetTensorImpl());  // how torch::optim keys its per-tensor state
-}
 
 int64_t metadata_int(const io::SafetensorsHeader& header, const std::string& key, const std::string& label)
 {
@@ -43,7 +39,7 @@ void save_checkpoint(const std::string& path, const NamedTensors& trainable, tor
                                                    {"offset", std::to_string(position.offset)}};
     for (const auto& [name, param] : trainable) {
         tensors.emplace_back("param." + name, param);
-        auto it = optimizer.state().find(state_key(param));
+        auto it = optimizer.state().find(optimizer_state_key(param));
         if (it == optimizer.state().end())
             continue;  // not stepped yet (a checkpoint before the first step)
         auto& state = static_cast<torch::optim::AdamWParamState&>(*it->second);
@@ -93,7 +89,7 @@ TrainingPosition load_checkpoint(const std::string& path, const NamedTensors& tr
         state->step(metadata_int(header, "adamw." + name + ".step", path));
         state->exp_avg(read("adamw." + name + ".exp_avg", param).to(param.device()));
         state->exp_avg_sq(read("adamw." + name + ".exp_avg_sq", param).to(param.device()));
-        optimizer.state()[state_key(param)] = std::move(state);
+        optimizer.state()[optimizer_state_key(param)] = std::move(state);
     }
     const torch::Tensor rng = read("rng.cpu", torch::Tensor());
     auto generator = at::detail::getDefaultCPUGenerator();

@@ -1,5 +1,7 @@
 #include "train/fused_adamw.h"
 
+#include "train/optimizer_state_key.h"
+
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
 
@@ -19,11 +21,9 @@ bool loop_takes(const torch::Tensor& p, const torch::Tensor& g)
            g.scalar_type() == type && p.is_contiguous() && g.is_contiguous() && g.numel() == p.numel();
 }
 
-std::string state_key(const torch::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
-
 torch::optim::AdamWParamState& state_of(torch::optim::AdamW& optimizer, const torch::Tensor& p)
 {
-    auto& slot = optimizer.state()[state_key(p)];
+    auto& slot = optimizer.state()[optimizer_state_key(p)];
     if (!slot) {  // as AdamW::step creates it
         auto state = std::make_unique<torch::optim::AdamWParamState>();
         state->step(0);
