@@ -8,6 +8,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <mutex>
+#include <optional>
 
 namespace dora::train {
 namespace {
@@ -24,6 +25,15 @@ int64_t metadata_int(const io::SafetensorsHeader& header, const std::string& key
     } catch (const std::exception&) {
         throw Error(label + ": checkpoint field '" + key + "' is not a number");
     }
+}
+
+// The generator that feeds dropout on the device the trainable tensors live on; the CPU's is saved
+// anyway (initialisation and the CPU's dropout draw from it). Undefined for a CPU run.
+std::optional<at::Generator> device_generator(const NamedTensors& trainable)
+{
+    if (trainable.empty() || trainable.front().second.device().is_cpu())
+        return std::nullopt;
+    return at::globalContext().defaultGenerator(trainable.front().second.device());
 }
 
 }  // namespace
@@ -51,6 +61,10 @@ void save_checkpoint(const std::string& path, const NamedTensors& trainable, tor
     {
         std::lock_guard<std::mutex> lock(generator.mutex());
         tensors.emplace_back("rng.cpu", generator.get_state());
+    }
+    if (auto device = device_generator(trainable)) {  // a GPU run: its dropout masks come from here
+        std::lock_guard<std::mutex> lock(device->mutex());
+        tensors.emplace_back("rng.device", device->get_state());
     }
     io::save_tensors(path, tensors, metadata);
 }
@@ -99,6 +113,16 @@ TrainingPosition load_checkpoint(const std::string& path, const NamedTensors& tr
             generator.set_state(rng);
         } catch (const c10::Error&) {
             throw Error(path + ": the checkpoint's random-generator state is damaged");
+        }
+    }
+    auto device = device_generator(trainable);
+    if (device && header.find("rng.device")) {  // absent when the checkpoint was made on the CPU
+        const torch::Tensor state = read("rng.device", torch::Tensor());
+        std::lock_guard<std::mutex> lock(device->mutex());
+        try {
+            device->set_state(state);
+        } catch (const c10::Error&) {
+            throw Error(path + ": the checkpoint's random-generator state is damaged or from another device");
         }
     }
     return position;
