@@ -5,6 +5,7 @@
 //   gpu_check                  exit 77 (CTest: skipped) when LibTorch sees no CUDA device
 //   gpu_check --require-cuda   exit 1 instead: on a machine that is meant to have a GPU
 //   gpu_check --only-checkpoints  part (c) alone
+//   gpu_check --crash-report   markers while freeing, and code addresses on the stack on SIGSEGV
 //   gpu_check --device cpu     every check with the CPU in the GPU's place (a dry run of this program)
 //
 // It prints each check with its numbers and ends with the count of failures (exit 1 if any).
