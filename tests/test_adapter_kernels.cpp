@@ -77,11 +77,13 @@ private Q_SLOTS:
 
     void normKernelMatchesDenseNorm()
     {
+        // r = 6 takes the scalar row loop, 8 and 16 the vectorised one (float32 on AVX2 machines).
+        for (const int64_t r : {6, 8, 16})
         for (const auto type : {torch::kFloat64, torch::kFloat32}) {
             torch::Tensor w0 = torch::randn({45, 37}, type);
             w0[7].zero_();  // a zero row with B = 0 there too: floored, not NaN
-            const torch::Tensor a = torch::randn({6, 37}, type);
-            torch::Tensor b = torch::randn({45, 6}, type);
+            const torch::Tensor a = torch::randn({r, 37}, type);
+            torch::Tensor b = torch::randn({45, r}, type);
             b[7].zero_();
             const double s = 1.7, floor = 1e-6;
             const torch::Tensor w0_sq = w0.pow(2).sum(1);
