@@ -10,6 +10,9 @@
 #include "adapters/adaptable_linear.h"
 #include "adapters/adapter_forward.h"
 #include "adapters/adapter_kernels_cpu.h"
+#include "adapters/output_reuse.h"
+
+#include <optional>
 
 using namespace dora::adapters;
 
@@ -21,9 +24,14 @@ struct Grads {
     torch::Tensor y, x, a, b, m;
 };
 
-// One forward and backward through `forward`, with the magnitude's gradient when it has one.
-Grads run(AdaptableLinear& layer, const torch::Tensor& x_value, const torch::Tensor& probe, bool fused)
+// One forward and backward through `forward`, with the magnitude's gradient when it has one;
+// inside a training step's OutputReuseScope when `reuse` is set.
+Grads run(AdaptableLinear& layer, const torch::Tensor& x_value, const torch::Tensor& probe, bool fused,
+          bool reuse = false)
 {
+    std::optional<OutputReuseScope> scope;
+    if (reuse)
+        scope.emplace();
     layer->zero_grad();
     const torch::Tensor x = x_value.clone().requires_grad_(true);
     AdapterOperands o{x, layer->weight, layer->bias, layer->lora_A, layer->lora_B};
@@ -37,8 +45,9 @@ Grads run(AdaptableLinear& layer, const torch::Tensor& x_value, const torch::Ten
     if (fused && !adapter_fused_applies(o))
         throw std::runtime_error("the fused path does not apply");
     const torch::Tensor y = fused ? adapter_forward_fused(o) : adapter_forward_composite(o, x);
+    const torch::Tensor y_value = y.detach().clone();  // inside the scope, backward may overwrite y
     (y * probe).sum().backward();
-    Grads g{y.detach(), x.grad(), layer->lora_A.grad().clone(), layer->lora_B.grad().clone(), torch::Tensor()};
+    Grads g{y_value, x.grad(), layer->lora_A.grad().clone(), layer->lora_B.grad().clone(), torch::Tensor()};
     if (layer->magnitude.defined() && layer->magnitude.grad().defined())
         g.m = layer->magnitude.grad().clone();
     return g;
@@ -184,12 +193,42 @@ private Q_SLOTS:
             QVERIFY(relative_error(fused.m, composite.m) <= 1e-12);
         if (zero_rows && fused.m.defined())  // a real gradient there, not 0 or NaN
             QVERIFY(fused.m[40].abs().item<double>() > 1e-6);
+        // As a training step runs it: DoRA's dz written over y gives the same gradients.
+        const Grads reused = run(layer, x, probe, true, true);
+        QVERIFY(relative_error(reused.x, composite.x) <= 1e-12);
+        QVERIFY(relative_error(reused.a, composite.a) <= 1e-12);
+        QVERIFY(relative_error(reused.b, composite.b) <= 1e-12);
+        if (fused.m.defined())
+            QVERIFY(relative_error(reused.m, composite.m) <= 1e-12);
         // float32, as training runs: the same within single-precision rounding.
         layer->to(torch::kFloat32);
         const Grads fused32 = run(layer, x.to(torch::kFloat32), probe.to(torch::kFloat32), true);
         QVERIFY(relative_error(fused32.y, composite.y) <= 1e-5);
         QVERIFY(relative_error(fused32.x, composite.x) <= 1e-5);
         QVERIFY(relative_error(fused32.b, composite.b) <= 1e-4);
+    }
+
+    // DoRA's backward writes dz over its output only inside a training step's scope; there a second
+    // backward through the same graph fails instead of reading dz as y.
+    void outputReuseStaysInsideItsScope()
+    {
+        AdaptableLinear layer(24, 20, true);
+        layer->attach(AdapterOptions{});  // DoRA, detached norm, trainable magnitude
+        {
+            torch::NoGradGuard no_grad;
+            layer->lora_B.normal_(0.0, 0.3);
+        }
+        const torch::Tensor x = torch::randn({5, 24});
+        const torch::Tensor outside = layer(x), outside_value = outside.detach().clone();
+        (outside * 3.0).sum().backward();
+        QVERIFY(torch::equal(outside.detach(), outside_value));
+
+        const OutputReuseScope scope;
+        const torch::Tensor inside = layer(x), inside_value = inside.detach().clone();
+        (inside * 3.0).sum().backward({}, /*retain_graph=*/true);
+        QVERIFY(!torch::equal(inside.detach(), inside_value));  // the buffer now holds dz = 3·g
+        QVERIFY(relative_error(inside.detach()[2], 3.0 * layer->dora_gain().detach()) <= 1e-6);
+        QVERIFY_EXCEPTION_THROWN((inside * 3.0).sum().backward(), c10::Error);
     }
 
     // Where the fused path applies: CPU tensors of one floating dtype, the base frozen.

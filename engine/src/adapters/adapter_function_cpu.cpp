@@ -3,7 +3,8 @@
 // Forward: y = x W0ᵀ (BLAS), down = s·x Aᵀ (a rank-r kernel), then one pass over y that adds
 // down·Bᵀ, scales by g and adds b. With the detached norm (DoRA's default) g = m / ‖W0 + s·B·A‖ is
 // computed here too, in one pass over W0. Backward: for DoRA one pass over dy and the kept y gives
-// dz = g ⊙ dy, s·dz·B and dg = Σ dy ⊙ z, z = (y − b) / g; then dx = dz W0 + (s·dz B) A,
+// dz = g ⊙ dy (inside a training step's OutputReuseScope written over y, read there for the last
+// time), s·dz·B and dg = Σ dy ⊙ z, z = (y − b) / g; then dx = dz W0 + (s·dz B) A,
 // accumulated in place, dA = (s·dz B)ᵀ x and dB = dzᵀ down. LoRA is the same with g = 1 and no
 // pass over y. Built from tensor operations the same layer allocates and reads several more
 // (tokens, out) and (tokens, in) temporaries, and dispatches four times as many operations.
@@ -11,6 +12,7 @@
 
 #include "adapters/adapter_kernels_cpu.h"
 #include "adapters/dora_math.h"
+#include "adapters/output_reuse.h"
 
 #include <ATen/Dispatch.h>
 
@@ -86,6 +88,7 @@ struct AdapterFunction : public torch::autograd::Function<AdapterFunction> {
         ctx->saved_data["x_sizes"] = x.sizes().vec();
         // y only when dg is wanted: without it DoRA keeps what LoRA keeps.
         const bool keep_y = dora && (from_magnitude ? magnitude.requires_grad() : gain.requires_grad());
+        ctx->saved_data["dz_over_y"] = keep_y && OutputReuseScope::allowed();
         ctx->save_for_backward({x_rows, down, lora_A, up_t, dora ? g : torch::Tensor(), weight, bias,
                                 keep_y ? y : torch::Tensor(), norm, keep_y ? zero_entries(g) : torch::Tensor()});
         return y;
@@ -106,7 +109,10 @@ struct AdapterFunction : public torch::autograd::Function<AdapterFunction> {
         torch::Tensor dz = dy_rows, d_down, dg;
         if (dora && y.defined() && (ctx->needs_input_grad(3) || ctx->needs_input_grad(4))) {
             const torch::Tensor y_rows = y.view({-1, out});
-            ScaleBackwardSums sums = scale_backward_cpu(dy_rows, y_rows, g, true, up_t, scale);
+            const bool dz_over_y = ctx->saved_data["dz_over_y"].toBool();
+            ScaleBackwardSums sums = scale_backward_cpu(dy_rows, y_rows, g, true, up_t, scale, dz_over_y);
+            if (dz_over_y)  // a second backward through this graph now fails loudly instead of reading dz as y
+                torch::autograd::impl::bump_version(y);
             dz = sums.dz;
             d_down = sums.d_down;
             dg = gain_gradient(sums, g, bias);

@@ -389,8 +389,9 @@ void adapter_epilogue_(torch::Tensor& y, const torch::Tensor& down, const torch:
 }
 
 ScaleBackwardSums scale_backward_cpu(const torch::Tensor& dy, const torch::Tensor& kept, const torch::Tensor& g,
-                                     bool want_dz, const torch::Tensor& up_t, double down_scale)
+                                     bool want_dz, const torch::Tensor& up_t, double down_scale, bool dz_over_kept)
 {
+    TORCH_CHECK(!dz_over_kept || (want_dz && kept.is_contiguous()), "scale_backward_cpu: dz over a contiguous kept");
     const torch::Tensor dy_c = dy.contiguous(), kept_c = kept.contiguous(), g_c = g.contiguous();
     const int64_t out = kept_c.size(-1);
     const int64_t rows = out > 0 ? kept_c.numel() / out : 0;
@@ -400,7 +401,7 @@ ScaleBackwardSums scale_backward_cpu(const torch::Tensor& dy, const torch::Tenso
     const int64_t r = project ? up_c.size(0) : 0;
     ScaleBackwardSums sums;
     if (want_dz)
-        sums.dz = torch::empty_like(dy_c);
+        sums.dz = dz_over_kept ? kept : torch::empty_like(kept_c);
     if (project)
         sums.d_down = torch::empty({rows, r}, dy_c.options());
     const auto doubles = torch::TensorOptions().dtype(torch::kFloat64);

@@ -27,7 +27,7 @@ void adapter_epilogue_(torch::Tensor& y, const torch::Tensor& down, const torch:
                        const torch::Tensor& bias);
 
 struct ScaleBackwardSums {
-    torch::Tensor dz;          // g ⊙ dy, shaped like dy; undefined unless asked for
+    torch::Tensor dz;          // g ⊙ dy, shaped like kept; undefined unless asked for
     torch::Tensor dy_kept;     // (out,) Σ_rows dy ⊙ kept, float64
     torch::Tensor dy_total;    // (out,) Σ_rows dy, float64
     torch::Tensor d_down;      // (rows, r) down_scale · dz · B when up_t = Bᵀ was given
@@ -35,8 +35,10 @@ struct ScaleBackwardSums {
 
 // Backward of DoRA's scale y = b + g ⊙ z in one pass over dy and kept (both (..., out)): parallel over
 // blocks of rows, sums accumulated in double. Given up_t = Bᵀ (r, out), the same pass also projects
-// each block of dz on it while the block is in cache (the adapter's s·dz·B).
+// each block of dz on it while the block is in cache (the adapter's s·dz·B). With dz_over_kept, dz is
+// written over kept (contiguous, and the caller's to overwrite), row by row after it has been read.
 ScaleBackwardSums scale_backward_cpu(const torch::Tensor& dy, const torch::Tensor& kept, const torch::Tensor& g,
-                                     bool want_dz, const torch::Tensor& up_t = {}, double down_scale = 1.0);
+                                     bool want_dz, const torch::Tensor& up_t = {}, double down_scale = 1.0,
+                                     bool dz_over_kept = false);
 
 }  // namespace dora::adapters

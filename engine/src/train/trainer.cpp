@@ -2,6 +2,7 @@
 // clipping, accumulation, evaluation, layer statistics, and stop/pause polled every step.
 #include "train/trainer_impl.h"
 
+#include "adapters/output_reuse.h"
 #include "adapters/targets.h"
 #include "data/demo_data.h"
 #include "dora/error.h"
@@ -302,6 +303,7 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
                 models::Batch& batch = share.batch;
                 batch.input = batch.input.to(t.device);
                 batch.target = batch.target.to(t.device);
+                const adapters::OutputReuseScope outputs_die_with_backward;
                 const torch::Tensor loss = t.model->loss(batch) * share.loss_weight / tc.grad_accum;
                 loss.backward();
                 step_loss += loss.item<double>();
