@@ -1,7 +1,8 @@
 // The CPU attention Function (ops/causal_attention.h) against the composite of tensor operations:
 // output and the gradients of q, k and v, for plain, grouped-query and sliding-window attention, with
-// q, k, v as strided views of one projection (as the models pass them), on one and two threads. And
-// the composite against attention written out position by position.
+// q, k, v as strided views of one projection and as that projection itself (the packed entry GPT-2
+// uses), on one and two threads. And the composite against attention written out position by
+// position.
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
@@ -10,6 +11,7 @@
 #include "ops/causal_attention.h"
 
 using dora::ops::causal_attention;
+using dora::ops::causal_attention_packed;
 using dora::ops::causal_attention_composite;
 
 using dora::testing::relative_error;
@@ -20,8 +22,11 @@ struct Result {
     torch::Tensor out, dqkv;
 };
 
-// q, k, v cut from one (B, T, (H + 2·Hkv)·D) projection, like c_attn's output.
-Result attend(const torch::Tensor& projection, int64_t heads, int64_t kv_heads, int64_t dim, int64_t window, bool fused,
+enum class Path { Composite, Fused, Packed };
+
+// q, k, v cut from one (B, T, (H + 2·Hkv)·D) projection, like c_attn's output; or, for the packed
+// entry, the projection itself.
+Result attend(const torch::Tensor& projection, int64_t heads, int64_t kv_heads, int64_t dim, int64_t window, Path path,
               const torch::Tensor& probe)
 {
     const torch::Tensor p = projection.detach().clone().requires_grad_(true);
@@ -29,7 +34,9 @@ Result attend(const torch::Tensor& projection, int64_t heads, int64_t kv_heads, 
     const auto parts = p.split_with_sizes({heads * dim, kv_heads * dim, kv_heads * dim}, 2);
     auto split = [&](const torch::Tensor& t, int64_t n) { return t.view({batch, time, n, dim}).transpose(1, 2); };
     const torch::Tensor q = split(parts[0], heads), k = split(parts[1], kv_heads), v = split(parts[2], kv_heads);
-    const torch::Tensor out = fused ? causal_attention(q, k, v, window) : causal_attention_composite(q, k, v, window);
+    const torch::Tensor out = path == Path::Packed ? causal_attention_packed(p, heads, kv_heads, window)
+                              : path == Path::Fused ? causal_attention(q, k, v, window)
+                                                    : causal_attention_composite(q, k, v, window);
     (out * probe).sum().backward();
     return {out.detach(), p.grad()};
 }
@@ -70,16 +77,18 @@ private Q_SLOTS:
         const int64_t batch = 3;
         const torch::Tensor projection = torch::randn({batch, time, (heads + 2 * kv_heads) * dim}, torch::kFloat64);
         const torch::Tensor probe = torch::randn({batch, time, heads * dim}, torch::kFloat64);
-        const Result fused = attend(projection, heads, kv_heads, dim, window, true, probe);
-        const Result composite = attend(projection, heads, kv_heads, dim, window, false, probe);
-        QCOMPARE(fused.out.sizes(), composite.out.sizes());
-        QVERIFY(relative_error(fused.out, composite.out) <= 1e-12);
-        QVERIFY(relative_error(fused.dqkv, composite.dqkv) <= 1e-12);
+        const Result composite = attend(projection, heads, kv_heads, dim, window, Path::Composite, probe);
+        for (const Path path : {Path::Fused, Path::Packed}) {
+            const Result fused = attend(projection, heads, kv_heads, dim, window, path, probe);
+            QCOMPARE(fused.out.sizes(), composite.out.sizes());
+            QVERIFY(relative_error(fused.out, composite.out) <= 1e-12);
+            QVERIFY(relative_error(fused.dqkv, composite.dqkv) <= 1e-12);
 
-        const Result fused32 = attend(projection.to(torch::kFloat32), heads, kv_heads, dim, window, true,
-                                      probe.to(torch::kFloat32));
-        QVERIFY(relative_error(fused32.out, composite.out) <= 1e-5);
-        QVERIFY(relative_error(fused32.dqkv, composite.dqkv) <= 1e-5);
+            const Result fused32 = attend(projection.to(torch::kFloat32), heads, kv_heads, dim, window, path,
+                                          probe.to(torch::kFloat32));
+            QVERIFY(relative_error(fused32.out, composite.out) <= 1e-5);
+            QVERIFY(relative_error(fused32.dqkv, composite.dqkv) <= 1e-5);
+        }
     }
 
     // Contiguous q, k, v (not views of one projection) take the same path.

@@ -18,13 +18,7 @@ Gpt2AttentionImpl::Gpt2AttentionImpl(const Gpt2Config& config) : m_heads(config.
 
 torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x)
 {
-    const int64_t batch = x.size(0), time = x.size(1), channels = x.size(2);
-    const int64_t head_dim = channels / m_heads;
-    auto split = c_attn(x).split(channels, 2);
-    auto heads = [&](const torch::Tensor& t) { return t.view({batch, time, m_heads, head_dim}).transpose(1, 2); };
-    const torch::Tensor q = heads(split[0]), k = heads(split[1]), v = heads(split[2]);  // (B, H, T, D)
-    const torch::Tensor mixed = ops::causal_attention(q, k, v);                          // (B, T, C)
-    return c_proj(mixed);
+    return c_proj(ops::causal_attention_packed(c_attn(x), m_heads, m_heads));  // (B, T, 3C) → (B, T, C)
 }
 
 Gpt2MlpImpl::Gpt2MlpImpl(const Gpt2Config& config)

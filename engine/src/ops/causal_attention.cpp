@@ -5,6 +5,7 @@
 
 #include <ATen/Parallel.h>
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -148,10 +149,10 @@ void attention_forward(const T* q, HeadLayout lq, const T* k, HeadLayout lk, con
 
 template <typename T>
 void attention_backward(const T* q, HeadLayout lq, const T* k, HeadLayout lk, const T* v, HeadLayout lv, const T* probs,
-                        const T* d_out, T* dq, T* dk, T* dv, int64_t batch, int64_t heads, int64_t kv_heads,
-                        int64_t time, int64_t dim)
+                        const T* d_out, T* dq, HeadLayout ldq, T* dk, HeadLayout ldk, T* dv, HeadLayout ldv,
+                        int64_t batch, int64_t heads, int64_t kv_heads, int64_t time, int64_t dim)
 {
-    const int64_t group = heads / kv_heads, row = heads * dim, kv_row = kv_heads * dim;
+    const int64_t group = heads / kv_heads, row = heads * dim;
     const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(dim)));
     const int64_t grain = std::max<int64_t>(1, heads_per_task(time, dim) / group);
     at::parallel_for(0, batch * kv_heads, grain, [&](int64_t first, int64_t last) {
@@ -161,21 +162,21 @@ void attention_backward(const T* q, HeadLayout lq, const T* k, HeadLayout lk, co
             const int64_t b = bj / kv_heads, j = bj % kv_heads;
             const T* k_bj = k + b * lk.batch + j * lk.head;
             const T* v_bj = v + b * lv.batch + j * lv.head;
-            T* dk_bj = dk + b * time * kv_row + j * dim;
-            T* dv_bj = dv + b * time * kv_row + j * dim;
+            T* dk_bj = dk + b * ldk.batch + j * ldk.head;
+            T* dv_bj = dv + b * ldv.batch + j * ldv.head;
             for (int64_t h = j * group; h < (j + 1) * group; ++h) {
                 const int64_t bh = b * heads + h;
                 const T beta = h == j * group ? T(0) : T(1);
                 const T* p = probs + bh * time * time;
                 const T* q_bh = q + b * lq.batch + h * lq.head;
                 const T* do_bh = d_out + b * time * row + h * dim;
-                gemm(true, false, time, dim, time, T(1), p, time, do_bh, row, beta, dv_bj, kv_row);    // dv += Pᵀ dO
+                gemm(true, false, time, dim, time, T(1), p, time, do_bh, row, beta, dv_bj, ldv.row);   // dv += Pᵀ dO
                 gemm(false, true, time, time, dim, T(1), do_bh, row, v_bj, lv.row, T(0), ds, time);   // dP = dO vᵀ
                 for (int64_t i = 0; i < time; ++i)
                     softmax_backward_row(p + i * time, ds + i * time, time);                         // dS
-                gemm(false, false, time, dim, time, scale, ds, time, k_bj, lk.row, T(0), dq + b * time * row + h * dim,
-                     row);                                                                            // dq = dS k / √D
-                gemm(true, false, time, dim, time, scale, ds, time, q_bh, lq.row, beta, dk_bj, kv_row);  // dk += dSᵀ q / √D
+                gemm(false, false, time, dim, time, scale, ds, time, k_bj, lk.row, T(0),
+                     dq + b * ldq.batch + h * ldq.head, ldq.row);                                     // dq = dS k / √D
+                gemm(true, false, time, dim, time, scale, ds, time, q_bh, lq.row, beta, dk_bj, ldk.row); // dk += dSᵀ q / √D
             }
         }
     });
@@ -184,19 +185,56 @@ void attention_backward(const T* q, HeadLayout lq, const T* k, HeadLayout lk, co
 // Rows contiguous, as the products need; views of a projection's output already are.
 torch::Tensor rows_contiguous(const torch::Tensor& t) { return t.stride(3) == 1 ? t : t.contiguous(); }
 
+// q, k, v (B, H or Hkv, T, D) with contiguous rows: out (B, T, H·D) and the kept probabilities.
+std::pair<torch::Tensor, torch::Tensor> forward_heads(const torch::Tensor& q, const torch::Tensor& k,
+                                                      const torch::Tensor& v, int64_t window)
+{
+    const int64_t batch = q.size(0), heads = q.size(1), time = q.size(2), dim = q.size(3), kv_heads = k.size(1);
+    torch::Tensor probs = torch::empty({batch, heads, time, time}, q.options());
+    torch::Tensor out = torch::empty({batch, time, heads * dim}, q.options());
+    AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "causal_attention", [&] {
+        attention_forward(q.data_ptr<scalar_t>(), layout_of(q), k.data_ptr<scalar_t>(), layout_of(k),
+                          v.data_ptr<scalar_t>(), layout_of(v), probs.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(),
+                          batch, heads, kv_heads, time, dim, window);
+    });
+    return {out, probs};
+}
+
+// Gradients written into dq, dk, dv: (B, heads, T, D) views with contiguous rows, of any layout.
+void backward_heads(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& probs,
+                    const torch::Tensor& d_out, const torch::Tensor& dq, const torch::Tensor& dk, const torch::Tensor& dv)
+{
+    const int64_t batch = q.size(0), heads = q.size(1), time = q.size(2), dim = q.size(3), kv_heads = k.size(1);
+    AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "causal_attention_backward", [&] {
+        attention_backward<scalar_t>(q.data_ptr<scalar_t>(), layout_of(q), k.data_ptr<scalar_t>(), layout_of(k),
+                                     v.data_ptr<scalar_t>(), layout_of(v), probs.data_ptr<scalar_t>(),
+                                     d_out.data_ptr<scalar_t>(), dq.data_ptr<scalar_t>(), layout_of(dq),
+                                     dk.data_ptr<scalar_t>(), layout_of(dk), dv.data_ptr<scalar_t>(), layout_of(dv),
+                                     batch, heads, kv_heads, time, dim);
+    });
+}
+
+// (B, T, n·D) as (B, n, T, D) heads: a view.
+torch::Tensor as_heads(const torch::Tensor& t, int64_t n, int64_t dim)
+{
+    return t.view({t.size(0), t.size(1), n, dim}).transpose(1, 2);
+}
+
+// q, k and v cut from one (B, T, (H + 2·Hkv)·D) projection: views.
+std::array<torch::Tensor, 3> split_heads(const torch::Tensor& qkv, int64_t heads, int64_t kv_heads)
+{
+    const int64_t dim = qkv.size(2) / (heads + 2 * kv_heads);
+    return {as_heads(qkv.narrow(2, 0, heads * dim), heads, dim),
+            as_heads(qkv.narrow(2, heads * dim, kv_heads * dim), kv_heads, dim),
+            as_heads(qkv.narrow(2, (heads + kv_heads) * dim, kv_heads * dim), kv_heads, dim)};
+}
+
 struct CausalAttentionFunction : public torch::autograd::Function<CausalAttentionFunction> {
     static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& q_in, const torch::Tensor& k_in,
                                  const torch::Tensor& v_in, int64_t window)
     {
         const torch::Tensor q = rows_contiguous(q_in), k = rows_contiguous(k_in), v = rows_contiguous(v_in);
-        const int64_t batch = q.size(0), heads = q.size(1), time = q.size(2), dim = q.size(3), kv_heads = k.size(1);
-        const torch::Tensor probs = torch::empty({batch, heads, time, time}, q.options());
-        torch::Tensor out = torch::empty({batch, time, heads * dim}, q.options());
-        AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "causal_attention", [&] {
-            attention_forward(q.data_ptr<scalar_t>(), layout_of(q), k.data_ptr<scalar_t>(), layout_of(k),
-                              v.data_ptr<scalar_t>(), layout_of(v), probs.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(),
-                              batch, heads, kv_heads, time, dim, window);
-        });
+        auto [out, probs] = forward_heads(q, k, v, window);
         ctx->save_for_backward({q, k, v, probs});
         return out;
     }
@@ -205,20 +243,42 @@ struct CausalAttentionFunction : public torch::autograd::Function<CausalAttentio
     {
         const auto saved = ctx->get_saved_variables();
         const torch::Tensor &q = saved[0], &k = saved[1], &v = saved[2], &probs = saved[3];
-        const torch::Tensor d_out = grad_outputs[0].contiguous();
-        const int64_t batch = q.size(0), heads = q.size(1), time = q.size(2), dim = q.size(3), kv_heads = k.size(1);
+        const int64_t heads = q.size(1), dim = q.size(3), kv_heads = k.size(1);
         // Gradients laid out (B, T, heads, D), handed back as (B, heads, T, D) views: the layout of
         // the projection outputs q, k and v are views of, so their backward copies nothing.
-        const torch::Tensor dq = torch::empty({batch, time, heads, dim}, q.options());
-        const torch::Tensor dk = torch::empty({batch, time, kv_heads, dim}, q.options());
-        const torch::Tensor dv = torch::empty({batch, time, kv_heads, dim}, q.options());
-        AT_DISPATCH_FLOATING_TYPES(q.scalar_type(), "causal_attention_backward", [&] {
-            attention_backward<scalar_t>(q.data_ptr<scalar_t>(), layout_of(q), k.data_ptr<scalar_t>(), layout_of(k),
-                                         v.data_ptr<scalar_t>(), layout_of(v), probs.data_ptr<scalar_t>(),
-                                         d_out.data_ptr<scalar_t>(), dq.data_ptr<scalar_t>(), dk.data_ptr<scalar_t>(),
-                                         dv.data_ptr<scalar_t>(), batch, heads, kv_heads, time, dim);
-        });
-        return {dq.transpose(1, 2), dk.transpose(1, 2), dv.transpose(1, 2), torch::Tensor()};
+        const auto options = q.options();
+        const torch::Tensor dq = as_heads(torch::empty({q.size(0), q.size(2), heads * dim}, options), heads, dim);
+        const torch::Tensor dk = as_heads(torch::empty({q.size(0), q.size(2), kv_heads * dim}, options), kv_heads, dim);
+        const torch::Tensor dv = as_heads(torch::empty({q.size(0), q.size(2), kv_heads * dim}, options), kv_heads, dim);
+        backward_heads(q, k, v, probs, grad_outputs[0].contiguous(), dq, dk, dv);
+        return {dq, dk, dv, torch::Tensor()};
+    }
+};
+
+// The same on one projection's output: its gradient comes out in one buffer, where three separate
+// ones would be joined by the split's backward, a copy of the whole projection gradient.
+struct PackedAttentionFunction : public torch::autograd::Function<PackedAttentionFunction> {
+    static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& qkv, int64_t heads, int64_t kv_heads,
+                                 int64_t window)
+    {
+        const auto [q, k, v] = split_heads(qkv, heads, kv_heads);
+        auto [out, probs] = forward_heads(q, k, v, window);
+        ctx->save_for_backward({qkv, probs});
+        ctx->saved_data["heads"] = heads;
+        ctx->saved_data["kv_heads"] = kv_heads;
+        return out;
+    }
+
+    static variable_list backward(AutogradContext* ctx, variable_list grad_outputs)
+    {
+        const auto saved = ctx->get_saved_variables();
+        const torch::Tensor &qkv = saved[0], &probs = saved[1];
+        const int64_t heads = ctx->saved_data["heads"].toInt(), kv_heads = ctx->saved_data["kv_heads"].toInt();
+        const auto [q, k, v] = split_heads(qkv, heads, kv_heads);
+        const torch::Tensor d_qkv = torch::empty_like(qkv, torch::MemoryFormat::Contiguous);
+        const auto [dq, dk, dv] = split_heads(d_qkv, heads, kv_heads);
+        backward_heads(q, k, v, probs, grad_outputs[0].contiguous(), dq, dk, dv);
+        return {d_qkv, torch::Tensor(), torch::Tensor(), torch::Tensor()};
     }
 };
 
@@ -261,6 +321,16 @@ torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k, c
     if (!fused_attention_applies(q, k, v))
         return causal_attention_composite(q, k, v, window);
     return CausalAttentionFunction::apply(q, k, v, window);
+}
+
+torch::Tensor causal_attention_packed(const torch::Tensor& qkv, int64_t heads, int64_t kv_heads, int64_t window)
+{
+    TORCH_CHECK(qkv.dim() == 3 && heads > 0 && kv_heads > 0 && qkv.size(2) % (heads + 2 * kv_heads) == 0,
+                "causal_attention_packed: qkv must be (B, T, (heads + 2·kv_heads)·D)");
+    const auto [q, k, v] = split_heads(qkv, heads, kv_heads);
+    if (!fused_attention_applies(q, k, v) || qkv.stride(2) != 1)
+        return causal_attention_composite(q, k, v, window);
+    return PackedAttentionFunction::apply(qkv, heads, kv_heads, window);
 }
 
 }  // namespace dora::ops

@@ -17,6 +17,10 @@ namespace dora::ops {
 torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                                int64_t window = 0);
 
+// The same on one projection's output qkv, (B, T, (H + 2·Hkv)·D): the H query heads, then the Hkv
+// key heads, then the Hkv value heads (GPT-2's c_attn). Its gradient comes back as one tensor.
+torch::Tensor causal_attention_packed(const torch::Tensor& qkv, int64_t heads, int64_t kv_heads, int64_t window = 0);
+
 // The composite of tensor operations, for any device and dtype; the reference the tests compare with.
 torch::Tensor causal_attention_composite(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                                          int64_t window = 0);
