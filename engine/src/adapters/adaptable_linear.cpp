@@ -2,6 +2,7 @@
 #include "adapters/adaptable_linear.h"
 
 #include "adapters/adapter_forward.h"
+#include "adapters/adapter_kernels_cpu.h"
 #include "adapters/dora_math.h"
 #include "dora/error.h"
 
@@ -106,6 +107,19 @@ torch::Tensor AdaptableLinearImpl::effective_weight()
     if (m_options.method == Method::DoRA)
         w.mul_(dora_gain().unsqueeze(1));
     return w;
+}
+
+MagnitudeDirectionChange AdaptableLinearImpl::direction_change()
+{
+    const Method method = m_merged ? Method::None : m_options.method;
+    if (method != Method::LoRA && method != Method::DoRA)
+        return magnitude_direction_change(effective_weight(), reference_weight());
+    torch::NoGradGuard no_grad;
+    const torch::Tensor w0_at =
+        adapter_kernels_support({weight, lora_A}) ? rank_project(weight, lora_A) : torch::mm(weight, lora_A.t());
+    const torch::Tensor w0_sq = m_w0_sq.defined() ? m_w0_sq : weight.norm(2, 1).pow(2);
+    return magnitude_direction_change_factored(w0_sq, w0_at, lora_A, lora_B, m_scale,
+                                               method == Method::DoRA ? magnitude : torch::Tensor());
 }
 
 torch::Tensor AdaptableLinearImpl::reference_weight() const

@@ -3,6 +3,8 @@
 // that are already there, and parameter names stay those of the checkpoint ("weight", "bias").
 #pragma once
 
+#include "adapters/dora_math.h"
+
 #include <torch/torch.h>
 
 #include <optional>
@@ -46,6 +48,10 @@ public:
     // The weight this layer currently applies, (out, in), and the one it started from; no autograd.
     torch::Tensor effective_weight();
     torch::Tensor reference_weight() const;
+
+    // ΔM/ΔD of the applied weight against the reference one (dora_math.h); for an unmerged LoRA or
+    // DoRA adapter from its factors, in one pass over W0, without forming the (out, in) weight.
+    MagnitudeDirectionChange direction_change();
 
     // DoRA's g = m / ‖W0 + s·B·A‖_row, (out,), differentiable unless detach_norm (only m then).
     torch::Tensor dora_gain();

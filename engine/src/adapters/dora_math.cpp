@@ -121,4 +121,42 @@ MagnitudeDirectionChange magnitude_direction_change(const torch::Tensor& current
     return change;
 }
 
+MagnitudeDirectionChange magnitude_direction_change_factored(const torch::Tensor& w0_sq, const torch::Tensor& w0_at,
+                                                             const torch::Tensor& lora_a, const torch::Tensor& lora_b,
+                                                             double scale, const torch::Tensor& magnitude)
+{
+    torch::NoGradGuard no_grad;
+    const auto as_double = [](const torch::Tensor& t) { return t.detach().to(torch::kCPU, torch::kFloat64); };
+    const torch::Tensor a = as_double(lora_a), b = as_double(lora_b);
+    const torch::Tensor a_sq = as_double(w0_sq);                                         // ‖W0_i‖²
+    const torch::Tensor cross = scale * (b * as_double(w0_at)).sum(1);                  // W0_i·d
+    const torch::Tensor d_sq = (scale * scale) * (torch::mm(b, torch::mm(a, a.t())) * b).sum(1);  // ‖d‖²
+    const torch::Tensor a_norm = a_sq.sqrt();
+    const torch::Tensor n = (a_sq + 2.0 * cross + d_sq).clamp_min(0.0).sqrt();           // ‖W0_i + d‖
+    const torch::Tensor an = a_norm * n;
+    // 1 − cos(W0_i + d, W0_i), stable; where the two point almost opposite ways the denominator's
+    // last factor vanishes and the plain form is exact enough.
+    const torch::Tensor sum = an + a_sq + cross;
+    const torch::Tensor stable = (a_sq * d_sq - cross * cross).clamp_min(0.0) / (an * sum).clamp_min(1e-300);
+    torch::Tensor one_minus_cos = torch::where(sum > 1e-3 * an, stable, 1.0 - (a_sq + cross) / an.clamp_min(1e-300));
+    torch::Tensor norm, magnitude_change;
+    if (magnitude.defined()) {  // W_i = m_i · direction of W0_i + d: ‖W_i‖ = |m_i|, and m_i < 0 flips it
+        const torch::Tensor m = as_double(magnitude);
+        // The layer scales by m / max(n, floor): a row below the floor keeps its shrunken norm.
+        norm = m.abs() * n / n.clamp_min(kMinRowNorm);
+        magnitude_change = (norm - a_norm).abs();
+        one_minus_cos = torch::where(m < 0, 2.0 - one_minus_cos, one_minus_cos);
+    } else {  // |n − ‖W0_i‖| = |2 W0_i·d + ‖d‖²| / (n + ‖W0_i‖), without cancellation
+        norm = n;
+        magnitude_change = (2.0 * cross + d_sq).abs() / (n + a_norm).clamp_min(1e-300);
+    }
+    MagnitudeDirectionChange change;
+    change.delta_magnitude = magnitude_change.mean().item<double>();
+    const torch::Tensor has_direction = (norm > kMinRowNorm) & (a_norm > kMinRowNorm);
+    const int64_t rows = has_direction.sum().item<int64_t>();
+    if (rows > 0)
+        change.delta_direction = one_minus_cos.masked_select(has_direction).sum().item<double>() / rows;
+    return change;
+}
+
 }  // namespace dora::adapters

@@ -38,4 +38,15 @@ struct MagnitudeDirectionChange {
 MagnitudeDirectionChange magnitude_direction_change(const torch::Tensor& current,  // (out, in)
                                                     const torch::Tensor& base);    // (out, in)
 
+// The same for W = W0 + s·B·A (LoRA) or W = m ⊙ (W0 + s·B·A) / ‖W0 + s·B·A‖ (DoRA; `magnitude`
+// undefined for LoRA), from the factors and W0·Aᵀ alone, with no (out, in) matrix formed. With
+// d = s·B_i·A the adapter's row: ‖W0_i + d‖² = ‖W0_i‖² + 2 W0_i·d + ‖d‖², W0_i·d = s·B_i·(W0·Aᵀ)_i,
+// ‖d‖² = s²·B_i·(A·Aᵀ)·B_iᵀ, and 1 − cos = (‖W0_i‖²‖d‖² − (W0_i·d)²) / (‖W0_i‖ n (‖W0_i‖ n +
+// ‖W0_i‖² + W0_i·d)) with n = ‖W0_i + d‖: free of the cancellation in 1 − cos for small changes.
+MagnitudeDirectionChange magnitude_direction_change_factored(const torch::Tensor& w0_sq,   // (out,) ‖W0_i‖²
+                                                             const torch::Tensor& w0_at,   // (out, r) W0·Aᵀ
+                                                             const torch::Tensor& lora_a,  // (r, in)
+                                                             const torch::Tensor& lora_b,  // (out, r)
+                                                             double scale, const torch::Tensor& magnitude);
+
 }  // namespace dora::adapters

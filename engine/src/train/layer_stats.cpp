@@ -1,6 +1,5 @@
 #include "train/layer_stats.h"
 
-#include "adapters/dora_math.h"
 
 namespace dora::train {
 namespace {
@@ -22,13 +21,11 @@ LayerStats compute_layer_stats(int step, const std::vector<models::NamedLinear>&
     stats.step = step;
     stats.layers.reserve(layers.size());
     for (auto [name, layer] : layers) {  // holders are shared pointers: copies are cheap
-        const torch::Tensor current = layer->effective_weight();
-        const torch::Tensor base = layer->reference_weight();
-        const adapters::MagnitudeDirectionChange change = adapters::magnitude_direction_change(current, base);
+        const adapters::MagnitudeDirectionChange change = layer->direction_change();
         LayerStat stat{name, change.delta_magnitude, change.delta_direction, {}, {}};
-        if (current.dim() == 2 && current.size(1) == 2 && current.size(0) <= kMaxDrawnNeurons) {
-            stat.weight_rows = rows_of(current);
-            stat.base_weight_rows = rows_of(base);
+        if (layer->in_features() == 2 && layer->out_features() <= kMaxDrawnNeurons) {
+            stat.weight_rows = rows_of(layer->effective_weight());
+            stat.base_weight_rows = rows_of(layer->reference_weight());
         }
         stats.layers.push_back(std::move(stat));
     }
