@@ -9,6 +9,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
 
 namespace {
 
@@ -97,6 +102,24 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("method"));
         QVERIFY(r.out.contains("MFU"));
         QVERIFY(r.out.contains("DoRA / LoRA: step time"));
+    }
+
+    // With rounds, the table also gives each round's DoRA / LoRA ratio and their median.
+    void roundByRoundRatiosAndTheirMedian()
+    {
+        const CliResult r = run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--methods", "lora,dora", "--rounds", "4"});
+        QCOMPARE(r.exit_code, 0);
+        const QRegularExpression line("DoRA / LoRA round by round:((?: [0-9.]+)+), median ([0-9.]+)x");
+        const QRegularExpressionMatch match = line.match(r.out);
+        QVERIFY2(match.hasMatch(), qPrintable(r.out));
+        std::vector<double> ratios;
+        for (const QString& v : match.captured(1).split(' ', Qt::SkipEmptyParts))
+            ratios.push_back(v.toDouble());
+        QCOMPARE(ratios.size(), size_t(4));
+        std::sort(ratios.begin(), ratios.end());
+        QVERIFY(ratios.front() > 0);
+        // printed to 3 decimals: the median of the printed ratios within their rounding
+        QVERIFY(std::fabs(match.captured(2).toDouble() - (ratios[1] + ratios[2]) / 2) <= 1e-3);
     }
 
     void badFlagsEndInOneClearLine_data()
