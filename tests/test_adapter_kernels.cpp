@@ -117,7 +117,8 @@ private Q_SLOTS:
     {
         QFETCH(bool, with_gain);
         QFETCH(bool, with_bias);
-        const torch::Tensor y0 = torch::randn({130, 77}), down = torch::randn({130, 5}), up_t = torch::randn({5, 77});
+        // 77 outputs: two blocks of 32, one of 8 and five single ones; 131 rows: pairs and one left over.
+        const torch::Tensor y0 = torch::randn({131, 77}), down = torch::randn({131, 5}), up_t = torch::randn({5, 77});
         const torch::Tensor gain = with_gain ? torch::rand({77}) + 0.5 : torch::Tensor();
         const torch::Tensor bias = with_bias ? torch::randn({77}) : torch::Tensor();
         torch::Tensor want = y0.to(torch::kFloat64) + torch::mm(down.to(torch::kFloat64), up_t.to(torch::kFloat64));
