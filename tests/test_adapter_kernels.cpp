@@ -34,7 +34,8 @@ Grads run(AdaptableLinear& layer, const torch::Tensor& x_value, const torch::Ten
         scope.emplace();
     layer->zero_grad();
     const torch::Tensor x = x_value.clone().requires_grad_(true);
-    AdapterOperands o{x, layer->weight, layer->bias, layer->lora_A, layer->lora_B};
+    AdapterOperands o;
+    o.x = x, o.weight = layer->weight, o.bias = layer->bias, o.lora_A = layer->lora_A, o.lora_B = layer->lora_B;
     o.scale = layer->scale();
     if (layer->method() == Method::DoRA && layer->options().detach_norm) {  // as the layer passes them
         o.magnitude = layer->magnitude;
@@ -77,7 +78,7 @@ private Q_SLOTS:
         QFETCH(int, dtype);
         torch::set_num_threads(threads);
         const auto type = static_cast<torch::ScalarType>(dtype);
-        for (const auto [n, k, r] : {std::tuple{300, 37, 6}, std::tuple{1000, 512, 8}, std::tuple{5, 3, 1}}) {
+        for (const auto& [n, k, r] : {std::tuple{300, 37, 6}, std::tuple{1000, 512, 8}, std::tuple{5, 3, 1}}) {
             const torch::Tensor rows = torch::randn({n, k}, type), small = torch::randn({r, k}, type);
             const torch::Tensor want = torch::mm(rows.to(torch::kFloat64), small.to(torch::kFloat64).t());
             QVERIFY(relative_error(rank_project(rows, small), want) <= (type == torch::kFloat32 ? 1e-6 : 1e-14));
@@ -237,7 +238,9 @@ private Q_SLOTS:
     {
         AdaptableLinear layer(16, 12, true);
         layer->attach(AdapterOptions{});
-        AdapterOperands o{torch::randn({4, 16}), layer->weight, layer->bias, layer->lora_A, layer->lora_B};
+        AdapterOperands o;
+        o.x = torch::randn({4, 16}), o.weight = layer->weight, o.bias = layer->bias;
+        o.lora_A = layer->lora_A, o.lora_B = layer->lora_B;
         o.magnitude = layer->magnitude;
         o.w0_sq = layer->weight.pow(2).sum(1);
         o.scale = layer->scale();

@@ -78,7 +78,8 @@ torch::Tensor AdaptableLinearImpl::forward(const torch::Tensor& x)
     if (method == Method::None || method == Method::Full)
         return torch::linear(x, weight, bias);
 
-    AdapterOperands operands{x, weight, bias, lora_A, lora_B};
+    AdapterOperands operands;
+    operands.x = x, operands.weight = weight, operands.bias = bias, operands.lora_A = lora_A, operands.lora_B = lora_B;
     operands.scale = m_scale;
     if (method == Method::DoRA && m_options.detach_norm) {  // the norm is computed inside, without autograd
         operands.magnitude = magnitude;
