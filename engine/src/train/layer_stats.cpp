@@ -1,6 +1,5 @@
 #include "train/layer_stats.h"
 
-
 namespace dora::train {
 namespace {
 
