@@ -77,6 +77,17 @@ struct DoraScaleFunction : public torch::autograd::Function<DoraScaleFunction> {
     }
 };
 
+// The two adapter terms of ‖W0_i + s·B_i·A‖² = ‖W0_i‖² + 2s·cross_i + s²·square_i, from W0·Aᵀ:
+// cross_i = B_i·(W0·Aᵀ)_i and square_i = B_i·(A·Aᵀ)·B_iᵀ = ‖B_i·A‖², both (out,).
+struct RowNormTerms {
+    torch::Tensor cross, square;
+};
+RowNormTerms row_norm_terms(const torch::Tensor& w0_at, const torch::Tensor& lora_a, const torch::Tensor& lora_b)
+{
+    const torch::Tensor b_aat = torch::mm(lora_b, torch::mm(lora_a, lora_a.t()));  // (out, r)
+    return {(w0_at * lora_b).sum(1), (b_aat * lora_b).sum(1)};
+}
+
 }  // namespace
 
 torch::Tensor dora_row_norm(const torch::Tensor& w0, const torch::Tensor& w0_sq, const torch::Tensor& lora_a,
@@ -85,11 +96,8 @@ torch::Tensor dora_row_norm(const torch::Tensor& w0, const torch::Tensor& w0_sq,
     // Without autograd (the detached norm) on the CPU, in one kernel: it reads all of W0 once.
     if (!torch::GradMode::is_enabled() && adapter_kernels_support({w0, w0_sq, lora_a, lora_b}))
         return dora_row_norm_cpu(w0, w0_sq, lora_a, lora_b, scale, kMinRowNorm);
-    const torch::Tensor w0_at = torch::mm(w0, lora_a.t());                   // (out, r)
-    const torch::Tensor cross = (w0_at * lora_b).sum(1);                     // (out,)
-    const torch::Tensor b_aat = torch::mm(lora_b, torch::mm(lora_a, lora_a.t()));  // (out, r)
-    const torch::Tensor square = (b_aat * lora_b).sum(1);                    // (out,) = ‖s·B·A‖² / s²
-    const torch::Tensor n_sq = w0_sq + (2.0 * scale) * cross + (scale * scale) * square;
+    const RowNormTerms terms = row_norm_terms(torch::mm(w0, lora_a.t()), lora_a, lora_b);
+    const torch::Tensor n_sq = w0_sq + (2.0 * scale) * terms.cross + (scale * scale) * terms.square;
     // Rounding can push a true zero slightly negative; clamping before the root keeps both the value
     // and the root's gradient finite.
     return torch::sqrt(torch::clamp_min(n_sq, kMinRowNorm * kMinRowNorm));
@@ -127,10 +135,10 @@ MagnitudeDirectionChange magnitude_direction_change_factored(const torch::Tensor
 {
     torch::NoGradGuard no_grad;
     const auto as_double = [](const torch::Tensor& t) { return t.detach().to(torch::kCPU, torch::kFloat64); };
-    const torch::Tensor a = as_double(lora_a), b = as_double(lora_b);
-    const torch::Tensor a_sq = as_double(w0_sq);                                         // ‖W0_i‖²
-    const torch::Tensor cross = scale * (b * as_double(w0_at)).sum(1);                  // W0_i·d
-    const torch::Tensor d_sq = (scale * scale) * (torch::mm(b, torch::mm(a, a.t())) * b).sum(1);  // ‖d‖²
+    const RowNormTerms terms = row_norm_terms(as_double(w0_at), as_double(lora_a), as_double(lora_b));
+    const torch::Tensor a_sq = as_double(w0_sq);               // ‖W0_i‖²
+    const torch::Tensor cross = scale * terms.cross;           // W0_i·d
+    const torch::Tensor d_sq = (scale * scale) * terms.square;  // ‖d‖²
     const torch::Tensor a_norm = a_sq.sqrt();
     const torch::Tensor n = (a_sq + 2.0 * cross + d_sq).clamp_min(0.0).sqrt();           // ‖W0_i + d‖
     const torch::Tensor an = a_norm * n;
