@@ -72,6 +72,14 @@ torch::Tensor AdaptableLinearImpl::dora_gain()
     return magnitude / dora_row_norm(weight, m_w0_sq, lora_A, lora_B, m_scale);
 }
 
+void AdaptableLinearImpl::hold_step_norm()
+{
+    if (m_merged || m_options.method != Method::DoRA || !m_options.detach_norm)
+        return;
+    torch::NoGradGuard no_grad;
+    m_held_norm = dora_row_norm(weight, m_w0_sq, lora_A, lora_B, m_scale);
+}
+
 torch::Tensor AdaptableLinearImpl::forward(const torch::Tensor& x)
 {
     const Method method = m_merged ? Method::None : m_options.method;
@@ -84,6 +92,7 @@ torch::Tensor AdaptableLinearImpl::forward(const torch::Tensor& x)
     if (method == Method::DoRA && m_options.detach_norm) {  // the norm is computed inside, without autograd
         operands.magnitude = magnitude;
         operands.w0_sq = m_w0_sq;
+        operands.norm = m_held_norm;
     } else if (method == Method::DoRA) {
         operands.gain = dora_gain();
     }

@@ -56,6 +56,13 @@ public:
     // DoRA's g = m / ‖W0 + s·B·A‖_row, (out,), differentiable unless detach_norm (only m then).
     torch::Tensor dora_gain();
 
+    // A and B do not change within an optimizer step, so neither does the detached norm (DoRA with
+    // detach_norm). A trainer that runs several forward passes per step (micro-batches, batch
+    // shards on several threads) computes it once with hold_step_norm() and must release it before
+    // the weights change (train/held_norms.h does both). Other layers ignore these calls.
+    void hold_step_norm();
+    void release_step_norm() { m_held_norm = torch::Tensor(); }
+
     int64_t in_features() const { return m_in; }
     int64_t out_features() const { return m_out; }
 
@@ -73,6 +80,7 @@ private:
     double m_scale = 0.0;
     bool m_merged = false;
     torch::Tensor m_w0_sq;           // ‖W0‖²_row, cached once: W0 is frozen
+    torch::Tensor m_held_norm;       // ‖W0 + s·B·A‖_row for the current step (hold_step_norm)
     torch::Tensor m_initial_weight;  // full fine-tuning: W0 kept for the layer statistics
     torch::Tensor m_merge_gain;      // DoRA merge: g at merge time, needed to unmerge
     torch::Tensor m_lost_rows;       // DoRA merge: row indices where g == 0, whose W0 cannot be divided back

@@ -17,8 +17,8 @@ torch::Tensor adapter_forward_composite(const AdapterOperands& o, const torch::T
     z.add_(torch::linear(down, o.lora_B), o.scale);
     torch::Tensor gain = o.gain;
     if (!gain.defined()) {
-        torch::Tensor norm;
-        {
+        torch::Tensor norm = o.norm;
+        if (!norm.defined()) {
             torch::NoGradGuard no_grad;
             norm = dora_row_norm(o.weight, o.w0_sq, o.lora_A, o.lora_B, o.scale);
         }
@@ -38,7 +38,8 @@ bool adapter_fused_applies(const AdapterOperands& o)
     if (o.gain.defined())
         return adapter_kernels_support({o.gain, o.weight});
     if (o.magnitude.defined())
-        return adapter_kernels_support({o.magnitude, o.w0_sq, o.weight});
+        return adapter_kernels_support({o.magnitude, o.w0_sq, o.weight}) &&
+               (!o.norm.defined() || adapter_kernels_support({o.norm, o.weight}));
     return true;
 }
 

@@ -18,6 +18,7 @@ struct AdapterOperands {
     torch::Tensor gain;       // g itself, differentiable through the norm (the exact-gradient mode), or
     torch::Tensor magnitude;  // m, with the norm detached: computed inside, from W0, A, B and
     torch::Tensor w0_sq;      //   ‖W0‖²_row (cached by the layer)
+    torch::Tensor norm;       //   ‖W0 + s·B·A‖_row when the layer holds it for the step; else computed inside
     double scale = 1.0;       // s
 
     bool dora() const { return gain.defined() || magnitude.defined(); }

@@ -2,7 +2,7 @@
 //
 // Forward: y = x W0ᵀ (BLAS), down = s·x Aᵀ (a rank-r kernel), then one pass over y that adds
 // down·Bᵀ, scales by g and adds b. With the detached norm (DoRA's default) g = m / ‖W0 + s·B·A‖ is
-// computed here too, in one pass over W0. Backward: for DoRA one pass over dy and the kept y gives
+// computed here too, in one pass over W0, unless the layer holds the norm for the training step. Backward: for DoRA one pass over dy and the kept y gives
 // dz = g ⊙ dy (inside a training step's OutputReuseScope written over y, read there for the last
 // time), s·dz·B and dg = Σ dy ⊙ z, z = (y − b) / g; then dx = dz W0 + (s·dz B) A,
 // accumulated in place, dA = (s·dz B)ᵀ x and dB = dzᵀ down. LoRA is the same with g = 1 and no
@@ -60,13 +60,13 @@ struct AdapterFunction : public torch::autograd::Function<AdapterFunction> {
     static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& lora_A,
                                  const torch::Tensor& lora_B, const torch::Tensor& gain, const torch::Tensor& magnitude,
                                  const torch::Tensor& weight, const torch::Tensor& bias, const torch::Tensor& w0_sq,
-                                 double scale)
+                                 const torch::Tensor& held_norm, double scale)
     {
         const int64_t in = weight.size(1), out = weight.size(0);
         const bool from_magnitude = magnitude.numel() > 0, dora = from_magnitude || gain.numel() > 0;
         torch::Tensor norm, g;
         if (from_magnitude) {
-            norm = dora_row_norm_cpu(weight, w0_sq, lora_A, lora_B, scale, kMinRowNorm);
+            norm = held_norm.numel() > 0 ? held_norm : dora_row_norm_cpu(weight, w0_sq, lora_A, lora_B, scale, kMinRowNorm);
             g = magnitude / norm;
         } else if (dora) {
             g = gain.contiguous();
@@ -139,7 +139,16 @@ struct AdapterFunction : public torch::autograd::Function<AdapterFunction> {
         torch::Tensor d_gain, d_magnitude;
         if (dg.defined())
             (from_magnitude ? d_magnitude : d_gain) = from_magnitude ? dg / norm : dg;
-        return {dx, dA, dB, d_gain, d_magnitude, torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor()};
+        return {dx,
+                dA,
+                dB,
+                d_gain,
+                d_magnitude,
+                torch::Tensor(),
+                torch::Tensor(),
+                torch::Tensor(),
+                torch::Tensor(),
+                torch::Tensor()};
     }
 };
 
@@ -150,7 +159,7 @@ torch::Tensor adapter_forward_fused(const AdapterOperands& o)
     const torch::Tensor empty = torch::empty({0}, o.weight.options());
     auto or_empty = [&](const torch::Tensor& t) { return t.defined() ? t : empty; };
     return AdapterFunction::apply(o.x, o.lora_A, o.lora_B, or_empty(o.gain), or_empty(o.magnitude), o.weight,
-                                  or_empty(o.bias), or_empty(o.w0_sq), o.scale);
+                                  or_empty(o.bias), or_empty(o.w0_sq), or_empty(o.norm), o.scale);
 }
 
 }  // namespace dora::adapters

@@ -2,7 +2,6 @@
 // clipping, accumulation, evaluation, layer statistics, and stop/pause polled every step.
 #include "train/trainer_impl.h"
 
-#include "adapters/output_reuse.h"
 #include "adapters/targets.h"
 #include "data/demo_data.h"
 #include "dora/error.h"
@@ -15,8 +14,10 @@
 #include "models/builtin_models.h"
 #include "models/model_folder.h"
 #include "train/batch_order.h"
+#include "train/batch_shards.h"
 #include "train/checkpoint.h"
 #include "train/fused_adamw.h"
+#include "train/held_norms.h"
 #include "train/layer_stats.h"
 #include "train/lr_schedule.h"
 #include "testing/crash_points.h"
@@ -256,8 +257,15 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
         distributed::start_from_rank0_state(t);
         torch::optim::AdamW& optimizer = *t.optimizer;
         std::vector<torch::Tensor> params;
-        for (const auto& [name, p] : t.trainable_named)
+        int64_t trainable_bytes = 0;
+        for (const auto& [name, p] : t.trainable_named) {
             params.push_back(p);
+            trainable_bytes += p.numel() * static_cast<int64_t>(p.element_size());
+        }
+        const train::ShardPlan shard_plan = train::plan_batch_shards(t.config, t.device.is_cpu(), threads, trainable_bytes);
+        std::unique_ptr<train::ShardWorkers> shard_workers;
+        if (shard_plan.shards > 1)
+            shard_workers = std::make_unique<train::ShardWorkers>(shard_plan.shards - 1, shard_plan.threads_per_shard);
         int last_checkpoint = t.start_step;
         auto checkpoint = [&](int step) {
             if (t.checkpoint_dir.empty() || step == last_checkpoint)
@@ -296,17 +304,18 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
 
             // No zero_grad: train::adamw_step releases the gradients, and backward writes fresh ones.
             double step_loss = 0;
-            for (int micro = 0; micro < tc.grad_accum; ++micro) {
-                distributed::BatchShare share = distributed::take_share(t.data.train, t.order->next());
-                if (share.empty)
-                    continue;
-                models::Batch& batch = share.batch;
-                batch.input = batch.input.to(t.device);
-                batch.target = batch.target.to(t.device);
-                const adapters::OutputReuseScope outputs_die_with_backward;
-                const torch::Tensor loss = t.model->loss(batch) * share.loss_weight / tc.grad_accum;
-                loss.backward();
-                step_loss += loss.item<double>();
+            {
+                const train::HeldStepNorms norms_fixed_until_the_update(t.adapted);
+                for (int micro = 0; micro < tc.grad_accum; ++micro) {
+                    distributed::BatchShare share = distributed::take_share(t.data.train, t.order->next());
+                    if (share.empty)
+                        continue;
+                    models::Batch& batch = share.batch;
+                    batch.input = batch.input.to(t.device);
+                    batch.target = batch.target.to(t.device);
+                    step_loss += train::forward_backward(*t.model, batch, share.loss_weight / tc.grad_accum, params,
+                                                         shard_workers.get());
+                }
             }
             step_loss = distributed::all_reduce_gradients(params, step_loss, control);
             const double grad_norm =
