@@ -221,22 +221,31 @@ private Q_SLOTS:
         c.train.batch_size = 8;
         using dora::train::plan_batch_shards;
         const int64_t small = 1 << 20;
-        QCOMPARE(plan_batch_shards(c, true, 2, small).shards, 2);
-        QCOMPARE(plan_batch_shards(c, true, 2, small).threads_per_shard, 1);
-        QCOMPARE(plan_batch_shards(c, true, 1, small).shards, 1);
-        QCOMPARE(plan_batch_shards(c, false, 2, small).shards, 1);  // a GPU
-        QCOMPARE(plan_batch_shards(c, true, 16, small).shards, 8);  // one row each
-        QCOMPARE(plan_batch_shards(c, true, 16, small).threads_per_shard, 2);
+        const double ample = 1e9;  // FLOP per row: any split leaves each share plenty of work
+        QCOMPARE(plan_batch_shards(c, true, 2, small, ample).shards, 2);
+        QCOMPARE(plan_batch_shards(c, true, 2, small, ample).threads_per_shard, 1);
+        QCOMPARE(plan_batch_shards(c, true, 1, small, ample).shards, 1);
+        QCOMPARE(plan_batch_shards(c, false, 2, small, ample).shards, 1);  // a GPU
+        QCOMPARE(plan_batch_shards(c, true, 16, small, ample).shards, 8);  // one row each
+        QCOMPARE(plan_batch_shards(c, true, 16, small, ample).threads_per_shard, 2);
         c.train.batch_size = 1;
-        QCOMPARE(plan_batch_shards(c, true, 2, small).shards, 1);
+        QCOMPARE(plan_batch_shards(c, true, 2, small, ample).shards, 1);
         c.train.batch_size = 8;
+        // Work: 8 rows of 1e7 FLOP make 4 shares of the minimum 2e7, and 8 rows of 4e6 only one.
+        QCOMPARE(plan_batch_shards(c, true, 16, small, 1e7).shards, 4);
+        QCOMPARE(plan_batch_shards(c, true, 16, small, 1e7).threads_per_shard, 4);
+        QCOMPARE(plan_batch_shards(c, true, 2, small, 4e6).shards, 1);
+        QCOMPARE(plan_batch_shards(c, true, 2, small, 4e6).threads_per_shard, 1);  // and on one thread
+        c.adapter.dropout = 0.1;  // not split for another reason: the threads stay with the operations
+        QCOMPARE(plan_batch_shards(c, true, 2, small, ample).threads_per_shard, 2);
+        c.adapter.dropout = 0;
         // Gradient copies: 3 extra of 20 MB fit under 64 MB, 4 do not.
-        QCOMPARE(plan_batch_shards(c, true, 8, int64_t(20) << 20).shards, 4);
-        QCOMPARE(plan_batch_shards(c, true, 8, int64_t(80) << 20).shards, 1);
+        QCOMPARE(plan_batch_shards(c, true, 8, int64_t(20) << 20, ample).shards, 4);
+        QCOMPARE(plan_batch_shards(c, true, 8, int64_t(80) << 20, ample).shards, 1);
         c.adapter.dropout = 0.1;
-        QCOMPARE(plan_batch_shards(c, true, 2, small).shards, 1);
+        QCOMPARE(plan_batch_shards(c, true, 2, small, ample).shards, 1);
         c.adapter.method = "full";  // dropout is an adapter setting: full fine-tuning has none
-        QCOMPARE(plan_batch_shards(c, true, 2, small).shards, 2);
+        QCOMPARE(plan_batch_shards(c, true, 2, small, ample).shards, 2);
     }
 
     void heldNormIsTheNormOfThatStepOnly()

@@ -41,14 +41,21 @@ Shares split_rows(const models::Batch& batch, int shards)
 
 }  // namespace
 
-ShardPlan plan_batch_shards(const RunConfig& config, bool on_cpu, int threads, int64_t trainable_bytes)
+ShardPlan plan_batch_shards(const RunConfig& config, bool on_cpu, int threads, int64_t trainable_bytes,
+                            double flop_per_row)
 {
     const bool dropout = config.adapter.method != "full" && config.adapter.dropout > 0.0;
-    if (!on_cpu || threads < 2 || dropout || !ShardWorkers::supported())
+    if (!on_cpu || threads < 2)
+        return {1, threads};
+    const double work = std::max(0.0, flop_per_row) * static_cast<double>(config.train.batch_size);
+    if (work < 2 * kMinFlopPerShare)
+        return {1, 1};
+    if (dropout || !ShardWorkers::supported())
         return {1, threads};
     int64_t shards = std::min<int64_t>(threads, config.train.batch_size);
     if (trainable_bytes > 0)
         shards = std::min<int64_t>(shards, 1 + kMaxExtraGradientBytes / trainable_bytes);
+    shards = std::min<int64_t>(shards, static_cast<int64_t>(work / kMinFlopPerShare));
     if (shards < 2)
         return {1, threads};
     return {static_cast<int>(shards), std::max(1, threads / static_cast<int>(shards))};

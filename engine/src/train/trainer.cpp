@@ -262,8 +262,14 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
             params.push_back(p);
             trainable_bytes += p.numel() * static_cast<int64_t>(p.element_size());
         }
-        const train::ShardPlan shard_plan = train::plan_batch_shards(t.config, t.device.is_cpu(), threads, trainable_bytes);
+        // Per row, the forward and input-gradient products: about 4 FLOP per weight and token.
+        const double flop_per_row = 4.0 * static_cast<double>(total_parameters()) *
+                                    static_cast<double>(std::max<int64_t>(1, t.data.tokens_per_sample));
+        const train::ShardPlan shard_plan =
+            train::plan_batch_shards(t.config, t.device.is_cpu(), threads, trainable_bytes, flop_per_row);
         std::unique_ptr<train::ShardWorkers> shard_workers;
+        if (shard_plan.shards == 1 && shard_plan.threads_per_shard != threads)
+            torch::set_num_threads(shard_plan.threads_per_shard);  // too little work to share out
         if (shard_plan.shards > 1)
             shard_workers = std::make_unique<train::ShardWorkers>(shard_plan.shards - 1, shard_plan.threads_per_shard);
         int last_checkpoint = t.start_step;
