@@ -5,6 +5,7 @@
 
 #include "adapters/targets.h"
 #include "models/gpt2.h"
+#include "models/mlp.h"
 #include "tensor_compare.h"
 #include "train/batch_shards.h"
 #include "train/held_norms.h"
@@ -117,6 +118,39 @@ private Q_SLOTS:
             const double err = relative_error(split[i], unsplit[i]);
             QVERIFY2(err < 1e-12, qPrintable(QString("parameter %1: relative error %2").arg(i).arg(err)));
         }
+    }
+
+    void classifierBatchSplitsToo()
+    {
+        // The demo MLP's targets are one class per row, (B,), not (B, T).
+        torch::manual_seed(4);
+        dora::models::MlpConfig config;
+        auto model = std::make_shared<dora::models::MlpImpl>(config);
+        model->to(torch::kFloat64);
+        for (auto& p : model->parameters())
+            p.set_requires_grad(false);
+        dora::AdapterConfig adapter;
+        adapter.rank = 2;
+        const std::vector<dora::models::NamedLinear> layers = dora::adapters::attach_adapters(*model, adapter);
+        std::vector<torch::Tensor> params;
+        {
+            torch::NoGradGuard no_grad;
+            for (const auto& [name, layer] : layers)
+                layer->lora_B.normal_(0.0, 0.1);
+        }
+        for (auto& p : model->parameters())
+            if (p.requires_grad())
+                params.push_back(p);
+        const dora::models::Batch batch{torch::randn({7, config.inputs}, torch::kFloat64),
+                                        torch::randint(config.classes, {7}, torch::kLong)};
+        const double unsplit_loss = dora::train::forward_backward(*model, batch, 1.0, params, nullptr);
+        const std::vector<torch::Tensor> unsplit = take_gradients(params);
+        dora::train::ShardWorkers workers(2, 1);
+        const double split_loss = dora::train::forward_backward(*model, batch, 1.0, params, &workers);
+        const std::vector<torch::Tensor> split = take_gradients(params);
+        QVERIFY(std::abs(split_loss - unsplit_loss) < 1e-12 * std::abs(unsplit_loss));
+        for (size_t i = 0; i < split.size(); ++i)
+            QVERIFY2(relative_error(split[i], unsplit[i]) < 1e-12, qPrintable(QString("parameter %1").arg(i)));
     }
 
     void gradientsAddToThoseOfEarlierMicroBatches()
