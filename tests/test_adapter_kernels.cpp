@@ -82,6 +82,8 @@ private Q_SLOTS:
             const torch::Tensor rows = torch::randn({n, k}, type), small = torch::randn({r, k}, type);
             const torch::Tensor want = torch::mm(rows.to(torch::kFloat64), small.to(torch::kFloat64).t());
             QVERIFY(relative_error(rank_project(rows, small), want) <= (type == torch::kFloat32 ? 1e-6 : 1e-14));
+            QVERIFY(relative_error(rank_project(rows, small, -0.375), want * -0.375) <=
+                    (type == torch::kFloat32 ? 1e-6 : 1e-14));
         }
     }
 

@@ -393,7 +393,7 @@ bool adapter_kernels_support(std::initializer_list<torch::Tensor> tensors)
     return type && (*type == torch::kFloat32 || *type == torch::kFloat64);
 }
 
-torch::Tensor rank_project(const torch::Tensor& rows, const torch::Tensor& small)
+torch::Tensor rank_project(const torch::Tensor& rows, const torch::Tensor& small, double scale)
 {
     const torch::Tensor rows_c = rows.contiguous(), small_c = small.contiguous();
     const int64_t k = small_c.size(1), r = small_c.size(0), n = rows_c.numel() / std::max<int64_t>(k, 1);
@@ -402,8 +402,12 @@ torch::Tensor rank_project(const torch::Tensor& rows, const torch::Tensor& small
         const scalar_t* rows_p = rows_c.data_ptr<scalar_t>();
         const scalar_t* small_p = small_c.data_ptr<scalar_t>();
         scalar_t* out_p = out.data_ptr<scalar_t>();
+        const scalar_t factor = static_cast<scalar_t>(scale);
         at::parallel_for(0, n, row_grain(k * r), [&](int64_t first, int64_t last) {
             project_rows(rows_p, small_p, first, last, k, r, out_p);
+            if (scale != 1.0)
+                for (int64_t i = first * r; i < last * r; ++i)
+                    out_p[i] *= factor;
         });
     });
     return out;
