@@ -282,6 +282,39 @@ private Q_SLOTS:
         QCOMPARE(plan_batch_shards(c, true, 2, small, ample).shards, 2);
     }
 
+    void normsHeldByTheSharesAreTheSame()
+    {
+        // Dealt out to three shares (one thread each) or computed on this thread with two: the same bits.
+        AdaptedGpt2 a = adapted_gpt2("dora");
+        a.model->to(torch::kFloat32);
+        torch::NoGradGuard no_grad;
+        at::set_num_threads(2);
+        std::vector<torch::Tensor> inputs, alone;
+        {
+            const dora::train::HeldStepNorms held(a.layers);
+            for (auto& [name, layer] : a.layers) {
+                inputs.push_back(torch::randn({5, layer->in_features()}));
+                alone.push_back(layer->forward(inputs.back()));
+            }
+        }
+        dora::train::ShardWorkers workers(2, 1);
+        const dora::train::HeldStepNorms held(a.layers, &workers);
+        for (size_t i = 0; i < a.layers.size(); ++i) {
+            QVERIFY2(torch::equal(a.layers[i].second->forward(inputs[i]), alone[i]), a.layers[i].first.c_str());
+            // and both are the held norm: B changed within the step does not reach g
+            const torch::Tensor b = a.layers[i].second->lora_B.clone();
+            a.layers[i].second->lora_B.mul_(2);
+            const torch::Tensor doubled_b = a.layers[i].second->forward(inputs[i]);
+            a.layers[i].second->lora_B.copy_(b);
+            const dora::adapters::AdaptableLinear& layer = a.layers[i].second;
+            const torch::Tensor gain_before =
+                layer->magnitude / (layer->weight + layer->scale() * torch::mm(b, layer->lora_A)).norm(2, 1);
+            const torch::Tensor z = torch::mm(inputs[i], layer->weight.t()) +
+                                    2 * layer->scale() * torch::mm(torch::mm(inputs[i], layer->lora_A.t()), b.t());
+            QVERIFY(relative_error(doubled_b, z * gain_before + layer->bias) < 1e-5);
+        }
+    }
+
     void heldNormIsTheNormOfThatStepOnly()
     {
         AdaptedGpt2 a = adapted_gpt2("dora");

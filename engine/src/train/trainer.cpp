@@ -311,7 +311,7 @@ RunSummary Trainer::train(TrainingObserver& observer, TrainingControl& control)
             // No zero_grad: train::adamw_step releases the gradients, and backward writes fresh ones.
             double step_loss = 0;
             {
-                const train::HeldStepNorms norms_fixed_until_the_update(t.adapted);
+                const train::HeldStepNorms norms_fixed_until_the_update(t.adapted, shard_workers.get());
                 for (int micro = 0; micro < tc.grad_accum; ++micro) {
                     distributed::BatchShare share = distributed::take_share(t.data.train, t.order->next());
                     if (share.empty)
