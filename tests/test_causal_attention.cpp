@@ -64,6 +64,8 @@ private Q_SLOTS:
         QTest::newRow("sliding window") << 4 << 2 << 5 << 2 << 19 << 7;
         // Heads big enough to be handed to threads one each (and a ragged vector tail: 131 = 16·8 + 3).
         QTest::newRow("long rows, in parallel") << 4 << 2 << 0 << 2 << 131 << 40;
+        // Three blocks of query rows (64, 64, 22), the window reaching back across a block boundary.
+        QTest::newRow("sliding window over blocks") << 4 << 2 << 70 << 2 << 150 << 8;
     }
     void fusedMatchesComposite()
     {

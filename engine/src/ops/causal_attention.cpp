@@ -25,6 +25,10 @@ HeadLayout layout_of(const torch::Tensor& t) { return {t.stride(0), t.stride(1),
 // The first position row i sees.
 int64_t first_visible(int64_t i, int64_t window) { return window > 0 ? std::max<int64_t>(0, i - window + 1) : 0; }
 
+// Query rows per block of the products. Causal rows i0..i1 see keys 0..i1 only, so products by
+// blocks skip the masked upper triangle: at 128 positions, 62.5% of the full T × T work; at 512, 53%.
+constexpr int64_t kQueryBlock = 32;
+
 // Heads per parallel task: each task gets about a million multiply-adds, so that small models do not
 // pay for waking threads more than the work they hand out.
 int64_t heads_per_task(int64_t time, int64_t dim)
@@ -135,12 +139,19 @@ void attention_forward(const T* q, HeadLayout lq, const T* k, HeadLayout lk, con
         for (int64_t bh = first; bh < last; ++bh) {
             const int64_t b = bh / heads, h = bh % heads, j = h / group;
             T* p = probs + bh * time * time;
-            gemm(false, true, time, time, dim, scale, q + b * lq.batch + h * lq.head, lq.row, k + b * lk.batch + j * lk.head,
-                 lk.row, T(0), p, time);
-            for (int64_t i = 0; i < time; ++i)
-                softmax_row(p + i * time, first_visible(i, window), i + 1, time);
-            gemm(false, false, time, dim, time, T(1), p, time, v + b * lv.batch + j * lv.head, lv.row, T(0),
-                 out + b * time * heads * dim + h * dim, heads * dim);
+            const T* q_bh = q + b * lq.batch + h * lq.head;
+            const T* k_bj = k + b * lk.batch + j * lk.head;
+            const T* v_bj = v + b * lv.batch + j * lv.head;
+            T* out_bh = out + b * time * heads * dim + h * dim;
+            for (int64_t i0 = 0; i0 < time; i0 += kQueryBlock) {
+                const int64_t i1 = std::min(time, i0 + kQueryBlock), rows = i1 - i0;
+                // Scores of rows i0..i1 against keys 0..i1; softmax_row zeroes the rest of each row.
+                gemm(false, true, rows, i1, dim, scale, q_bh + i0 * lq.row, lq.row, k_bj, lk.row, T(0), p + i0 * time, time);
+                for (int64_t i = i0; i < i1; ++i)
+                    softmax_row(p + i * time, first_visible(i, window), i + 1, time);
+                gemm(false, false, rows, dim, i1, T(1), p + i0 * time, time, v_bj, lv.row, T(0), out_bh + i0 * heads * dim,
+                     heads * dim);
+            }
         }
     });
 }
@@ -166,17 +177,27 @@ void attention_backward(const T* q, HeadLayout lq, const T* k, HeadLayout lk, co
             T* dv_bj = dv + b * ldv.batch + j * ldv.head;
             for (int64_t h = j * group; h < (j + 1) * group; ++h) {
                 const int64_t bh = b * heads + h;
-                const T beta = h == j * group ? T(0) : T(1);
                 const T* p = probs + bh * time * time;
                 const T* q_bh = q + b * lq.batch + h * lq.head;
                 const T* do_bh = d_out + b * time * row + h * dim;
-                gemm(true, false, time, dim, time, T(1), p, time, do_bh, row, beta, dv_bj, ldv.row);   // dv += Pᵀ dO
-                gemm(false, true, time, time, dim, T(1), do_bh, row, v_bj, lv.row, T(0), ds, time);   // dP = dO vᵀ
-                for (int64_t i = 0; i < time; ++i)
-                    softmax_backward_row(p + i * time, ds + i * time, time);                         // dS
-                gemm(false, false, time, dim, time, scale, ds, time, k_bj, lk.row, T(0),
-                     dq + b * ldq.batch + h * ldq.head, ldq.row);                                     // dq = dS k / √D
-                gemm(true, false, time, dim, time, scale, ds, time, q_bh, lq.row, beta, dk_bj, ldk.row); // dk += dSᵀ q / √D
+                T* dq_bh = dq + b * ldq.batch + h * ldq.head;
+                // By query blocks, the last first: it reaches every key, so it sets all of dk and dv
+                // (for the group's first head) and the earlier blocks add to their leading rows.
+                const int64_t last_block = (time - 1) / kQueryBlock * kQueryBlock;
+                for (int64_t i0 = last_block; i0 >= 0; i0 -= kQueryBlock) {
+                    const int64_t i1 = std::min(time, i0 + kQueryBlock), rows = i1 - i0;
+                    const T beta = h == j * group && i0 == last_block ? T(0) : T(1);
+                    const T* p_b = p + i0 * time;
+                    T* ds_b = ds + i0 * time;
+                    gemm(true, false, i1, dim, rows, T(1), p_b, time, do_bh + i0 * row, row, beta, dv_bj, ldv.row);  // dv += Pᵀ dO
+                    gemm(false, true, rows, i1, dim, T(1), do_bh + i0 * row, row, v_bj, lv.row, T(0), ds_b, time);   // dP = dO vᵀ
+                    for (int64_t i = i0; i < i1; ++i)  // keys past i1 are not computed; p is 0 beyond i
+                        softmax_backward_row(p + i * time, ds + i * time, i1);                                 // dS
+                    gemm(false, false, rows, dim, i1, scale, ds_b, time, k_bj, lk.row, T(0), dq_bh + i0 * ldq.row,
+                         ldq.row);                                                                              // dq = dS k / √D
+                    gemm(true, false, i1, dim, rows, scale, ds_b, time, q_bh + i0 * lq.row, lq.row, beta, dk_bj,
+                         ldk.row);                                                                              // dk += dSᵀ q / √D
+                }
             }
         }
     });
