@@ -4,6 +4,7 @@
 #include "dora/error.h"
 #include "ops/causal_attention.h"
 #include "ops/gelu.h"
+#include "ops/residual_layer_norm.h"
 
 namespace dora::models {
 
@@ -41,10 +42,21 @@ Gpt2BlockImpl::Gpt2BlockImpl(const Gpt2Config& config)
     mlp = register_module("mlp", Gpt2Mlp(config));
 }
 
-torch::Tensor Gpt2BlockImpl::forward(const torch::Tensor& x)
+namespace {
+
+std::pair<torch::Tensor, torch::Tensor> add_and_norm(const torch::Tensor& x, const torch::Tensor& branch,
+                                                     const torch::nn::LayerNorm& norm)
 {
-    const torch::Tensor after_attention = x + attn(ln_1(x));
-    return after_attention + mlp(ln_2(after_attention));
+    return ops::residual_layer_norm(x, branch, norm->weight, norm->bias, norm->options.eps());
+}
+
+}  // namespace
+
+std::pair<torch::Tensor, torch::Tensor> Gpt2BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& normed,
+                                                               const torch::nn::LayerNorm& next)
+{
+    const auto [after_attention, normed_2] = add_and_norm(x, attn(normed), ln_2);
+    return add_and_norm(after_attention, mlp(normed_2), next);
 }
 
 Gpt2TransformerImpl::Gpt2TransformerImpl(const Gpt2Config& config)
@@ -69,9 +81,14 @@ torch::Tensor Gpt2TransformerImpl::forward(const torch::Tensor& ids)
                     std::to_string(wpe->weight.size(0)) + " positions");
     const torch::Tensor positions = torch::arange(time, torch::TensorOptions().dtype(torch::kLong).device(ids.device()));
     torch::Tensor x = wte(ids) + wpe(positions);
-    for (const auto& block : *h)
-        x = block->as<Gpt2Block>()->forward(x);
-    return ln_f(x);
+    if (h->size() == 0)
+        return ln_f(x);
+    torch::Tensor normed = h[0]->as<Gpt2Block>()->input_norm()(x);
+    for (size_t i = 0; i < h->size(); ++i) {
+        const torch::nn::LayerNorm& next = i + 1 < h->size() ? h[i + 1]->as<Gpt2Block>()->input_norm() : ln_f;
+        std::tie(x, normed) = h[i]->as<Gpt2Block>()->forward(x, normed, next);
+    }
+    return normed;
 }
 
 Gpt2Impl::Gpt2Impl(const Gpt2Config& config) : m_config(config)

@@ -33,7 +33,12 @@ TORCH_MODULE(Gpt2Mlp);
 class Gpt2BlockImpl : public torch::nn::Module {
 public:
     explicit Gpt2BlockImpl(const Gpt2Config& config);
-    torch::Tensor forward(const torch::Tensor& x);
+    // The block on the residual stream x, given normed = ln_1(x): returns the stream after the block,
+    // x + attn(ln_1(x)) + mlp(ln_2(·)), and its norm by `next` (the next block's ln_1, or ln_f), each
+    // residual add fused with the norm that reads it (ops/residual_layer_norm.h).
+    std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x, const torch::Tensor& normed,
+                                                    const torch::nn::LayerNorm& next);
+    torch::nn::LayerNorm& input_norm() { return ln_1; }
 
 private:
     torch::nn::LayerNorm ln_1{nullptr}, ln_2{nullptr};
