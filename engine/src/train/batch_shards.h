@@ -2,9 +2,9 @@
 //
 // LibTorch parallelises inside each operation: every matrix product and element-wise pass is one
 // OpenMP parallel region, and each region wakes the helper threads that slept since the last one.
-// On the 2-core test machine a wake-up costs about 45 µs, and a step of a small model has hundreds
-// of regions that each do less work than that (`dora-cli bench --layers 2 --d 64 …`: 5.8 ms a step,
-// 3.0 ms split). Split by rows instead, each share runs its whole forward and backward pass on one
+// On the 2-core test machine a region costs 20–55 µs more than its work, and a step of the small
+// bench model (`dora-cli bench --layers 2 --d 64 …`) has 54 regions, most doing less work than that:
+// 5.8 ms a step, 3.0 ms split. Split by rows instead, each share runs its whole forward and backward pass on one
 // thread, the shares in parallel, and the threads meet once per micro-batch.
 //
 // The result is the unsplit micro-batch's: each share's mean loss is weighted by its share of the
