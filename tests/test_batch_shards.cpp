@@ -185,7 +185,8 @@ private Q_SLOTS:
         }
         for (size_t i = 0; i < runs[0].size(); ++i)
             for (int run = 1; run < 3; ++run)
-                QVERIFY2(torch::equal(runs[run][i], runs[0][i]), qPrintable(QString("parameter %1, run %2").arg(i).arg(run)));
+                QVERIFY2(torch::equal(runs[run][i], runs[0][i]),
+                         qPrintable(QString("parameter %1, run %2").arg(i).arg(run)));
     }
 
     void batchWithNothingCountedFallsBackToTheUnsplitPass()

@@ -2,10 +2,11 @@
 //
 // Forward: y = x W0ᵀ (BLAS), down = s·x Aᵀ (a rank-r kernel), then one pass over y that adds
 // down·Bᵀ, scales by g and adds b. With the detached norm (DoRA's default) g = m / ‖W0 + s·B·A‖ is
-// computed here too, in one pass over W0, unless the layer holds the norm for the training step. Backward: for DoRA one pass over dy and the kept y gives
-// dz = g ⊙ dy (inside a training step's OutputReuseScope written over y, read there for the last
-// time), s·dz·B and dg = Σ dy ⊙ z, z = (y − b) / g; then dx = dz W0 + (s·dz B) A,
-// accumulated in place, dA = (s·dz B)ᵀ x and dB = dzᵀ down. LoRA is the same with g = 1 and no
+// computed here too, in one pass over W0, unless the layer holds the norm for the training step.
+// Backward: for DoRA one pass over dy and the kept y gives dz = g ⊙ dy (inside a training step's
+// OutputReuseScope written over y, read there for the last time), s·dz·B and dg = Σ dy ⊙ z,
+// z = (y − b) / g; then dx = dz W0 + (s·dz B) A, the second term added in place by the epilogue
+// kernel, dA = (s·dz B)ᵀ x and dB = dzᵀ down. LoRA is the same with g = 1 and no
 // pass over y. Built from tensor operations the same layer allocates and reads several more
 // (tokens, out) and (tokens, in) temporaries, and dispatches four times as many operations.
 #include "adapters/adapter_forward.h"
@@ -66,7 +67,8 @@ struct AdapterFunction : public torch::autograd::Function<AdapterFunction> {
         const bool from_magnitude = magnitude.numel() > 0, dora = from_magnitude || gain.numel() > 0;
         torch::Tensor norm, g;
         if (from_magnitude) {
-            norm = held_norm.numel() > 0 ? held_norm : dora_row_norm_cpu(weight, w0_sq, lora_A, lora_B, scale, kMinRowNorm);
+            norm = held_norm.numel() > 0 ? held_norm
+                                         : dora_row_norm_cpu(weight, w0_sq, lora_A, lora_B, scale, kMinRowNorm);
             g = magnitude / norm;
         } else if (dora) {
             g = gain.contiguous();
@@ -141,16 +143,8 @@ struct AdapterFunction : public torch::autograd::Function<AdapterFunction> {
         torch::Tensor d_gain, d_magnitude;
         if (dg.defined())
             (from_magnitude ? d_magnitude : d_gain) = from_magnitude ? dg / norm : dg;
-        return {dx,
-                dA,
-                dB,
-                d_gain,
-                d_magnitude,
-                torch::Tensor(),
-                torch::Tensor(),
-                torch::Tensor(),
-                torch::Tensor(),
-                torch::Tensor()};
+        const torch::Tensor none;  // weight, bias, ‖W0‖², the held norm and the scale take no gradient
+        return {dx, dA, dB, d_gain, d_magnitude, none, none, none, none, none};
     }
 };
 

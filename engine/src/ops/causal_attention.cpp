@@ -146,11 +146,12 @@ void attention_forward(const T* q, HeadLayout lq, const T* k, HeadLayout lk, con
             for (int64_t i0 = 0; i0 < time; i0 += kQueryBlock) {
                 const int64_t i1 = std::min(time, i0 + kQueryBlock), rows = i1 - i0;
                 // Scores of rows i0..i1 against keys 0..i1; softmax_row zeroes the rest of each row.
-                gemm(false, true, rows, i1, dim, scale, q_bh + i0 * lq.row, lq.row, k_bj, lk.row, T(0), p + i0 * time, time);
+                gemm(false, true, rows, i1, dim, scale, q_bh + i0 * lq.row, lq.row, k_bj, lk.row, T(0), p + i0 * time,
+                     time);
                 for (int64_t i = i0; i < i1; ++i)
                     softmax_row(p + i * time, first_visible(i, window), i + 1, time);
-                gemm(false, false, rows, dim, i1, T(1), p + i0 * time, time, v_bj, lv.row, T(0), out_bh + i0 * heads * dim,
-                     heads * dim);
+                gemm(false, false, rows, dim, i1, T(1), p + i0 * time, time, v_bj, lv.row, T(0),
+                     out_bh + i0 * heads * dim, heads * dim);
             }
         }
     });
@@ -189,14 +190,17 @@ void attention_backward(const T* q, HeadLayout lq, const T* k, HeadLayout lk, co
                     const T beta = h == j * group && i0 == last_block ? T(0) : T(1);
                     const T* p_b = p + i0 * time;
                     T* ds_b = ds + i0 * time;
-                    gemm(true, false, i1, dim, rows, T(1), p_b, time, do_bh + i0 * row, row, beta, dv_bj, ldv.row);  // dv += Pᵀ dO
-                    gemm(false, true, rows, i1, dim, T(1), do_bh + i0 * row, row, v_bj, lv.row, T(0), ds_b, time);   // dP = dO vᵀ
-                    for (int64_t i = i0; i < i1; ++i)  // keys past i1 are not computed; p is 0 beyond i
-                        softmax_backward_row(p + i * time, ds + i * time, i1);                                 // dS
+                    const T* do_b = do_bh + i0 * row;
+                    // dv += Pᵀ dO, then dP = dO vᵀ
+                    gemm(true, false, i1, dim, rows, T(1), p_b, time, do_b, row, beta, dv_bj, ldv.row);
+                    gemm(false, true, rows, i1, dim, T(1), do_b, row, v_bj, lv.row, T(0), ds_b, time);
+                    for (int64_t i = i0; i < i1; ++i)  // dS; keys past i1 are not computed, and p is 0 beyond i
+                        softmax_backward_row(p + i * time, ds + i * time, i1);
+                    // dq = dS k / √D, dk += dSᵀ q / √D
                     gemm(false, false, rows, dim, i1, scale, ds_b, time, k_bj, lk.row, T(0), dq_bh + i0 * ldq.row,
-                         ldq.row);                                                                              // dq = dS k / √D
+                         ldq.row);
                     gemm(true, false, i1, dim, rows, scale, ds_b, time, q_bh + i0 * lq.row, lq.row, beta, dk_bj,
-                         ldk.row);                                                                              // dk += dSᵀ q / √D
+                         ldk.row);
                 }
             }
         }

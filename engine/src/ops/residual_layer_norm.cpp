@@ -15,6 +15,8 @@ using torch::autograd::variable_list;
 
 constexpr int64_t kGrain = 1 << 16;  // elements per thread before a second one is worth waking
 
+int64_t rows_per_task(int64_t width) { return std::max<int64_t>(1, kGrain / std::max<int64_t>(width, 1)); }
+
 // One row: h = x + a, mean and 1/σ (biased variance, two passes over the row while it is in L1), y.
 // `omp simd` lets the reductions be reassociated into vector lanes (the TU is built with OpenMP).
 template <typename T>
@@ -141,7 +143,7 @@ struct ResidualLayerNormFunction : public torch::autograd::Function<ResidualLaye
             const scalar_t *wp = weight.data_ptr<scalar_t>(), *bp = bias.data_ptr<scalar_t>();
             scalar_t *hp = h.data_ptr<scalar_t>(), *yp = y.data_ptr<scalar_t>();
             scalar_t *mp = mean.data_ptr<scalar_t>(), *rp = rstd.data_ptr<scalar_t>();
-            at::parallel_for(0, rows, std::max<int64_t>(1, kGrain / std::max<int64_t>(c, 1)), [&](int64_t first, int64_t last) {
+            at::parallel_for(0, rows, rows_per_task(c), [&](int64_t first, int64_t last) {
                 run_forward(xp, ap, wp, bp, static_cast<scalar_t>(eps), c, first, last, hp, yp, mp, rp);
             });
         });
@@ -168,10 +170,9 @@ struct ResidualLayerNormFunction : public torch::autograd::Function<ResidualLaye
                 const scalar_t *wp = weight.data_ptr<scalar_t>(), *mp = mean.data_ptr<scalar_t>();
                 const scalar_t* rp = rstd.data_ptr<scalar_t>();
                 scalar_t* dxp = dx.data_ptr<scalar_t>();
-                at::parallel_for(0, rows, std::max<int64_t>(1, kGrain / std::max<int64_t>(c, 1)),
-                                 [&](int64_t first, int64_t last) {
-                                     run_backward(hp, dhp, dyp, wp, mp, rp, c, first, last, dxp);
-                                 });
+                at::parallel_for(0, rows, rows_per_task(c), [&](int64_t first, int64_t last) {
+                    run_backward(hp, dhp, dyp, wp, mp, rp, c, first, last, dxp);
+                });
             });
             if (ctx->needs_input_grad(2) || ctx->needs_input_grad(3)) {  // trainable norm parameters
                 const torch::Tensor dy_rows = dy.view({rows, c});

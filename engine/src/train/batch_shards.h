@@ -30,12 +30,12 @@ struct ShardPlan {
 // One share per training thread, at most one per row of the batch, and each with at least
 // kMinFlopPerShare of work (`flop_per_row`: an estimate of one row's forward and backward products;
 // handing a share to a sleeping thread costs tens of µs, more than a share of the demo MLP's whole
-// step; a micro-batch with less work than two shares runs on one thread, in one piece: there, each
-// OpenMP region of an operation costs more than it saves). Shares are fewer, or none, where the extra gradient copies (one per share beyond the first)
-// would pass kMaxExtraGradientBytes (full fine-tuning of a large model). Not split: a GPU run, one
-// thread, adapter dropout (the shares would draw their masks from the one generator in whatever
-// order the threads reach it, and a run would no longer repeat itself), or a LibTorch without
-// per-thread intra-op thread counts.
+// step). A micro-batch with less work than two shares runs on one thread, in one piece: there, each
+// OpenMP region of an operation costs more than it saves. Shares are fewer, or none, where the
+// extra gradient copies (one per share beyond the first) would pass kMaxExtraGradientBytes (full
+// fine-tuning of a large model). Not split: a GPU run, one thread, adapter dropout (the shares would
+// draw their masks from the one generator in whatever order the threads reach it, and a run would
+// no longer repeat itself), or a LibTorch without per-thread intra-op thread counts.
 constexpr int64_t kMaxExtraGradientBytes = int64_t(64) << 20;
 constexpr double kMinFlopPerShare = 2e7;
 ShardPlan plan_batch_shards(const RunConfig& config, bool on_cpu, int threads, int64_t trainable_bytes,
