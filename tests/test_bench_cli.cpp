@@ -74,7 +74,7 @@ private Q_SLOTS:
             const QJsonObject o = QJsonDocument::fromJson(lines[i].toUtf8(), &error).object();
             QCOMPARE(error.error, QJsonParseError::NoError);
             for (const char* field : {"method", "ms_per_step", "tokens_per_s", "gflop_per_step", "achieved_gflops",
-                                      "gemm_peak_gflops", "mfu", "peak_rss_mb"})
+                                      "gemm_peak_gflops", "mfu", "peak_rss_mb", "page_faults_per_step"})
                 QVERIFY2(o.contains(field), field);
             QCOMPARE(o["method"].toString(), methods[i]);
             const double ms = o["ms_per_step"].toDouble(), gflop = o["gflop_per_step"].toDouble();
@@ -92,6 +92,9 @@ private Q_SLOTS:
             // Each method ran in a process that loaded LibTorch: tens of MB at least, and less than the machine.
             QVERIFY(o["peak_rss_mb"].toDouble() > 20 && o["peak_rss_mb"].toDouble() < 64 * 1024);
             QVERIFY(o["layer_stats_ms"].toDouble() > 0);
+            // the median of three steps' counts of pages: whole, and not negative (faults only add up)
+            const double faults = o["page_faults_per_step"].toDouble();
+            QVERIFY(faults >= 0 && faults == std::floor(faults));
         }
     }
 

@@ -95,6 +95,7 @@ int child_method(const BenchShape& shape, const std::string& method)
     const nlohmann::json line = {{"method", r.method},
                                  {"ms_per_step", r.ms_per_step},
                                  {"cpu_ms_per_step", r.cpu_ms_per_step},
+                                 {"page_faults_per_step", r.page_faults_per_step},
                                  {"step_ms", r.step_ms},
                                  {"tokens_per_s", r.tokens_per_s},
                                  {"gflop_per_step", r.gflop_per_step},
@@ -135,14 +136,14 @@ void print_table(const std::vector<nlohmann::json>& lines, const BenchShape& s)
     std::printf("GPT-2 shape: %d layers, d %d, %d heads, vocab %d, seq %d, batch %d, rank %d, %d threads, "
                 "median of %d steps\n",
                 s.layers, s.d, s.heads, s.vocab, s.seq, s.batch, s.rank, s.threads, s.steps);
-    std::printf("%-7s %10s %10s %11s %10s %12s %6s %12s\n", "method", "ms/step", "tokens/s", "GFLOP/step",
-                "GFLOP/s", "peak GFLOP/s", "MFU", "peak RSS MB");
+    std::printf("%-7s %10s %10s %11s %10s %12s %6s %12s %12s\n", "method", "ms/step", "tokens/s", "GFLOP/step",
+                "GFLOP/s", "peak GFLOP/s", "MFU", "peak RSS MB", "faults/step");
     for (const nlohmann::json& l : lines)
-        std::printf("%-7s %10.1f %10.0f %11.3f %10.1f %12.1f %6.3f %12.0f\n",
+        std::printf("%-7s %10.1f %10.0f %11.3f %10.1f %12.1f %6.3f %12.0f %12.0f\n",
                     l["method"].get<std::string>().c_str(), l["ms_per_step"].get<double>(),
                     l["tokens_per_s"].get<double>(), l["gflop_per_step"].get<double>(),
                     l["achieved_gflops"].get<double>(), l["gemm_peak_gflops"].get<double>(), l["mfu"].get<double>(),
-                    l["peak_rss_mb"].get<double>());
+                    l["peak_rss_mb"].get<double>(), l["page_faults_per_step"].get<double>());
     const nlohmann::json *lora = nullptr, *dora = nullptr;
     for (const nlohmann::json& l : lines) {
         lora = l["method"] == "lora" ? &l : lora;
@@ -244,6 +245,7 @@ int command_bench(const std::vector<std::string>& argv)
                                     {"mfu", rounded(l["mfu"], 4)},
                                     {"peak_rss_mb", rounded(l["peak_rss_mb"], 1)},
                                     {"cpu_ms_per_step", rounded(l["cpu_ms_per_step"], 3)},
+                                    {"page_faults_per_step", l["page_faults_per_step"]},
                                     {"layer_stats_ms", rounded(l["layer_stats_ms"], 3)},
                                     {"layer_stats_overhead", rounded(l["layer_stats_overhead"], 5)},
                                     {"trainable_parameters", l["trainable_parameters"]},

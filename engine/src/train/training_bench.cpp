@@ -11,6 +11,7 @@
 #include <chrono>
 #include <fstream>
 #include <string>
+#include <sys/resource.h>
 #include <time.h>
 
 namespace dora {
@@ -73,6 +74,15 @@ double process_cpu_ms()
     return 1e3 * static_cast<double>(now.tv_sec) + 1e-6 * static_cast<double>(now.tv_nsec);
 }
 
+// Page faults of this process so far (minor ones: a page the kernel had to map, and zero, on first
+// touch). A step that reuses its buffers makes none.
+double process_minor_faults()
+{
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_minflt);
+}
+
 // Keeps each step's wall time as the trainer measured it; the CPU time of the step (from the end of
 // the previous report to this one: on a shared machine wall time also counts other programs' turns,
 // CPU time mostly does not); and the time between a step's metrics and the layer statistics that
@@ -85,25 +95,31 @@ public:
         if (m.step > kWarmupSteps) {
             step_ms.push_back(1000.0 * m_batch / m.samples_per_second);
             step_cpu_ms.push_back(process_cpu_ms() - m_cpu_mark);
+            step_faults.push_back(process_minor_faults() - m_fault_mark);
         }
         last_loss = m.loss;
         m_step_reported = Clock::now();
-        m_cpu_mark = process_cpu_ms();
+        mark();
     }
     void on_layer_stats(const LayerStats& stats) override
     {
         if (stats.step > kWarmupSteps)
             layer_stats_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - m_step_reported).count());
-        m_cpu_mark = process_cpu_ms();
+        mark();
     }
-    void on_eval(const EvalResult&) override { m_cpu_mark = process_cpu_ms(); }
-    std::vector<double> step_ms, step_cpu_ms, layer_stats_ms;
+    void on_eval(const EvalResult&) override { mark(); }
+    std::vector<double> step_ms, step_cpu_ms, step_faults, layer_stats_ms;
     double last_loss = 0;
 
 private:
     int m_batch;
+    void mark()
+    {
+        m_cpu_mark = process_cpu_ms();
+        m_fault_mark = process_minor_faults();
+    }
     Clock::time_point m_step_reported;
-    double m_cpu_mark = 0;
+    double m_cpu_mark = 0, m_fault_mark = 0;
 };
 
 }  // namespace
@@ -137,6 +153,7 @@ TrainingBenchResult bench_training(const BenchShape& shape, const std::string& m
     result.step_ms = observer.step_ms;
     result.ms_per_step = median(observer.step_ms);
     result.cpu_ms_per_step = median(observer.step_cpu_ms);
+    result.page_faults_per_step = median(observer.step_faults);
     result.tokens_per_s = 1000.0 * shape.batch * shape.seq / result.ms_per_step;
     result.achieved_gflops = result.gflop_per_step * 1000.0 / result.ms_per_step;
     result.layer_stats_ms = median(observer.layer_stats_ms);
