@@ -19,6 +19,7 @@ struct BenchShape {
     int steps = 10;    // timed steps, after two warm-up steps
     int threads = 2;
     int layer_stats_every = 10;  // ΔM/ΔD as a real run computes them; 0 turns them off
+    std::string device = "cpu";  // train.device: cpu, or cuda for tests/gpu/gpu_bench
 };
 
 // Throws dora::Error naming the flag (--layers, --d, ...) when the shape makes no model.

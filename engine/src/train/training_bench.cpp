@@ -45,7 +45,7 @@ RunConfig bench_run_config(const BenchShape& s, const std::string& method)
     config.train.eval_every = 0;
     config.train.checkpoint_every = 0;
     config.train.threads = s.threads;
-    config.train.device = "cpu";
+    config.train.device = s.device;
     config.data.seq_len = s.seq;
     config.log.layer_stats_every = s.layer_stats_every;
     return config;
