@@ -92,9 +92,9 @@ private Q_SLOTS:
             // Each method ran in a process that loaded LibTorch: tens of MB at least, and less than the machine.
             QVERIFY(o["peak_rss_mb"].toDouble() > 20 && o["peak_rss_mb"].toDouble() < 64 * 1024);
             QVERIFY(o["layer_stats_ms"].toDouble() > 0);
-            // the median of three steps' counts of pages: whole, and not negative (faults only add up)
+            // the mean of three steps' counts of pages (printed to 0.01): a third of a whole number, not negative
             const double faults = o["page_faults_per_step"].toDouble();
-            QVERIFY(faults >= 0 && faults == std::floor(faults));
+            QVERIFY(faults >= 0 && std::fabs(3 * faults - std::round(3 * faults)) <= 0.031);
         }
     }
 

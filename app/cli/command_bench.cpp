@@ -245,7 +245,7 @@ int command_bench(const std::vector<std::string>& argv)
                                     {"mfu", rounded(l["mfu"], 4)},
                                     {"peak_rss_mb", rounded(l["peak_rss_mb"], 1)},
                                     {"cpu_ms_per_step", rounded(l["cpu_ms_per_step"], 3)},
-                                    {"page_faults_per_step", l["page_faults_per_step"]},
+                                    {"page_faults_per_step", rounded(l["page_faults_per_step"], 2)},
                                     {"layer_stats_ms", rounded(l["layer_stats_ms"], 3)},
                                     {"layer_stats_overhead", rounded(l["layer_stats_overhead"], 5)},
                                     {"trainable_parameters", l["trainable_parameters"]},

@@ -17,7 +17,7 @@ void ensure_runtime_environment(char** argv)
     set_default("OMP_WAIT_POLICY", "passive");
     set_default("MALLOC_MMAP_THRESHOLD_", "33554432");
     set_default("MALLOC_TRIM_THRESHOLD_", "1073741824");
-    set_default("MALLOC_ARENA_MAX", "1");
+    set_default("MALLOC_TOP_PAD_", "67108864");
     if (!changed)
         return;
     ::execv("/proc/self/exe", argv);

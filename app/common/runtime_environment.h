@@ -16,11 +16,13 @@
 // freed after a run is returned once more than 1 GB of it is free. mallopt() from main() was measured
 // too and kept most of the cost; a 256 MB trim threshold also did (that shape frees more at once).
 //
-// MALLOC_ARENA_MAX=1. The trim threshold governs the main heap only: the extra arenas glibc gives
-// other threads (the batch shares' helpers, train/shard_workers.h) are mmap'd heaps that it shrinks on
-// its own, so their buffers came back as fresh zeroed pages all the same. Measured on the bench's
-// DoRA run with two shares: 663 page faults a step (2.6 MB zeroed by the kernel, 4.2 ms of CPU time),
-// none with one arena. A few hundred allocations a step contend for its lock for nanoseconds each.
+// MALLOC_TOP_PAD_=64 MB. The trim threshold governs the main heap only. The arenas glibc gives other
+// threads (the batch shares' helpers, train/shard_workers.h) are 64 MB heaps, and one that falls wholly
+// free is unmapped unless the top pad says to keep that much: with glibc's 128 kB pad the bench's
+// steps faulted in 600–1,100 fresh pages each (LoRA and DoRA alike; 4.2 ms of a DoRA step's CPU time
+// went to the kernel zeroing them), with 64 MB 40–170. The pad is address space, not memory: pages
+// count once touched. One arena for all threads (MALLOC_ARENA_MAX=1) also ended the faults, but made
+// the GUI's demo-mlp run 10–20% slower (its trainer and the GUI thread then share one malloc lock).
 #pragma once
 
 namespace dora::app {
