@@ -35,7 +35,7 @@ struct TrainingBenchResult {
     std::vector<double> step_ms;   // every timed step, in order
     double ms_per_step = 0;        // median of step_ms
     double cpu_ms_per_step = 0;    // median CPU time of a step, all threads together
-    double page_faults_per_step = 0;  // mean minor page faults of a step: 0 when buffers are reused
+    double page_faults_per_step = 0;  // mean minor page faults of a step: near 0 when memory is reused
     double tokens_per_s = 0;       // batch * seq / median step
     double gflop_per_step = 0;     // training_gflop_per_step
     double achieved_gflops = 0;    // gflop_per_step / median step

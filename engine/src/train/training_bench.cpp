@@ -75,7 +75,7 @@ double process_cpu_ms()
 }
 
 // Page faults of this process so far (minor ones: a page the kernel had to map, and zero, on first
-// touch). A step that reuses its buffers makes none.
+// touch). A step that reuses the memory of the one before makes next to none.
 double process_minor_faults()
 {
     rusage usage{};
@@ -85,8 +85,8 @@ double process_minor_faults()
 
 // Keeps each step's wall time as the trainer measured it; the CPU time of the step (from the end of
 // the previous report to this one: on a shared machine wall time also counts other programs' turns,
-// CPU time mostly does not); and the time between a step's metrics and the layer statistics that
-// follow them (computing ΔM/ΔD).
+// CPU time mostly does not) and its page faults, over the same span; and the time between a step's
+// metrics and the layer statistics that follow them (computing ΔM/ΔD).
 class BenchObserver : public TrainingObserver {
 public:
     explicit BenchObserver(int batch) : m_batch(batch) {}
@@ -112,12 +112,13 @@ public:
     double last_loss = 0;
 
 private:
-    int m_batch;
+    // The start of whatever the next report measures.
     void mark()
     {
         m_cpu_mark = process_cpu_ms();
         m_fault_mark = process_minor_faults();
     }
+    int m_batch;
     Clock::time_point m_step_reported;
     double m_cpu_mark = 0, m_fault_mark = 0;
 };
