@@ -61,6 +61,52 @@ private Q_SLOTS:
         QVERIFY(run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--rounds", "0"}).exit_code != 0);
     }
 
+    // With LoRA and DoRA both asked for, DoRA's line also gives their ratio with the steps taking turns
+    // in one process, as many step pairs as all the rounds have steps: each LoRA step ends before the
+    // DoRA step of its pair starts, which ends before the next LoRA step starts, and the ratio is the
+    // median of the pairs' ratios.
+    void pairedStepsTakeTurns()
+    {
+        const CliResult r = run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--methods", "dora,lora", "--rounds", "2", "--json"});
+        QCOMPARE(r.exit_code, 0);
+        const QStringList lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        const QJsonObject dora = QJsonDocument::fromJson(lines[0].toUtf8()).object();
+        const QJsonObject lora = QJsonDocument::fromJson(lines[1].toUtf8()).object();
+        QCOMPARE(dora["method"].toString(), QString("dora"));
+        QVERIFY(!lora.contains("paired"));
+        const QJsonObject paired = dora["paired"].toObject();
+        QCOMPARE(paired["steps"].toInt(), 6);
+        auto doubles = [&](const char* key) {
+            std::vector<double> out;
+            for (const QJsonValue& v : paired[key].toArray())
+                out.push_back(v.toDouble());
+            return out;
+        };
+        const std::vector<double> lora_ms = doubles("lora_step_ms"), dora_ms = doubles("dora_step_ms");
+        const std::vector<double> lora_end = doubles("lora_step_end_ms"), dora_end = doubles("dora_step_end_ms");
+        QCOMPARE(lora_ms.size(), size_t(6));
+        QCOMPARE(dora_ms.size(), size_t(6));
+        QCOMPARE(lora_end.size(), size_t(6));
+        QCOMPARE(dora_end.size(), size_t(6));
+        const double rounding = 0.002;  // each figure printed to 0.001 ms
+        std::vector<double> ratios;
+        for (size_t i = 0; i < 6; ++i) {
+            QVERIFY2(lora_end[i] <= dora_end[i] - dora_ms[i] + rounding, qPrintable(QString("pair %1").arg(i)));
+            if (i + 1 < 6)
+                QVERIFY2(dora_end[i] <= lora_end[i + 1] - lora_ms[i + 1] + rounding, qPrintable(QString("pair %1").arg(i)));
+            QVERIFY(lora_ms[i] > 0 && dora_ms[i] > 0);
+            ratios.push_back(dora_ms[i] / lora_ms[i]);
+        }
+        std::sort(ratios.begin(), ratios.end());
+        const double median = (ratios[2] + ratios[3]) / 2;
+        const double smallest = std::min(*std::min_element(lora_ms.begin(), lora_ms.end()),
+                                         *std::min_element(dora_ms.begin(), dora_ms.end()));
+        // the step times were rounded to 0.001 ms before this median was taken, the ratio to 0.0001
+        QVERIFY2(std::fabs(paired["ratio"].toDouble() - median) <= 1e-4 + median * 0.001 / smallest,
+                 qPrintable(QString("%1 against %2").arg(paired["ratio"].toDouble()).arg(median)));
+    }
+
     void printsOneConsistentJsonLinePerMethod()
     {
         const CliResult r = run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--methods", "lora,dora,full", "--json"});
@@ -77,6 +123,7 @@ private Q_SLOTS:
                                       "gemm_peak_gflops", "mfu", "peak_rss_mb", "page_faults_per_step"})
                 QVERIFY2(o.contains(field), field);
             QCOMPARE(o["method"].toString(), methods[i]);
+            QCOMPARE(o.contains("paired"), methods[i] == "dora");  // only there, and only with LoRA beside it
             const double ms = o["ms_per_step"].toDouble(), gflop = o["gflop_per_step"].toDouble();
             QVERIFY(ms > 0);
             QVERIFY(qAbs(gflop * 1e9 - expected_flop[i]) < 1.0);
@@ -105,6 +152,10 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("method"));
         QVERIFY(r.out.contains("MFU"));
         QVERIFY(r.out.contains("DoRA / LoRA: step time"));
+        QVERIFY(r.out.contains("DoRA / LoRA, steps taking turns in one process"));
+        const CliResult alone = run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--methods", "dora,full"});
+        QCOMPARE(alone.exit_code, 0);
+        QVERIFY(!alone.out.contains("taking turns"));
     }
 
     // With rounds, the table also gives each round's DoRA / LoRA ratio and their median.

@@ -27,6 +27,7 @@ const char* kShapeFlags[] = {"--layers", "--d", "--heads", "--vocab", "--seq", "
 // Internal: what a child process measures.
 const char* kChildMethod = "--child-method";
 const char* kChildGemmPeak = "--child-gemm-peak";
+const char* kChildPaired = "--child-paired";
 
 int to_int(const Args& args, const std::string& flag, int fallback)
 {
@@ -109,6 +110,30 @@ int child_method(const BenchShape& shape, const std::string& method)
     return 0;
 }
 
+std::vector<double> rounded_all(const std::vector<double>& values, int digits)
+{
+    std::vector<double> out;
+    for (const double v : values)
+        out.push_back(rounded(v, digits));
+    return out;
+}
+
+// LoRA and DoRA side by side in one process, steps taking turns (bench_training_paired).
+int child_paired(const BenchShape& shape)
+{
+    const PairedBenchResult r = bench_training_paired(shape, "lora", "dora");
+    const nlohmann::json line = {{"ratio", r.median_ratio},
+                                 {"steps", r.step_ratios.size()},
+                                 {"lora_ms", r.first.ms_per_step},
+                                 {"dora_ms", r.second.ms_per_step},
+                                 {"lora_step_ms", rounded_all(r.first.step_ms, 3)},
+                                 {"dora_step_ms", rounded_all(r.second.step_ms, 3)},
+                                 {"lora_step_end_ms", rounded_all(r.first.step_end_ms, 3)},
+                                 {"dora_step_end_ms", rounded_all(r.second.step_end_ms, 3)}};
+    std::printf("%s\n", line.dump().c_str());
+    return 0;
+}
+
 int child_gemm_peak(const BenchShape& shape)
 {
     const BlasCheck blas = check_blas();
@@ -155,6 +180,11 @@ void print_table(const std::vector<nlohmann::json>& lines, const BenchShape& s)
                 (*dora)["ms_per_step"].get<double>() / (*lora)["ms_per_step"].get<double>(),
                 (*dora)["cpu_ms_per_step"].get<double>() / (*lora)["cpu_ms_per_step"].get<double>(),
                 (*dora)["peak_rss_mb"].get<double>() / (*lora)["peak_rss_mb"].get<double>());
+    if (const nlohmann::json& paired = (*dora)["paired"]; paired.is_object())
+        std::printf("DoRA / LoRA, steps taking turns in one process: %.3fx (median of %d step pairs; "
+                    "LoRA %.1f ms, DoRA %.1f ms)\n",
+                    paired["ratio"].get<double>(), paired["steps"].get<int>(), paired["lora_ms"].get<double>(),
+                    paired["dora_ms"].get<double>());
     // The two fastest rounds may come from different minutes of a noisy machine; each round's LoRA
     // and DoRA ran back to back, so the median of the per-round ratios is the steadier comparison.
     const std::vector<double> lora_rounds = (*lora)["round_ms"], dora_rounds = (*dora)["round_ms"];
@@ -177,7 +207,7 @@ int command_bench(const std::vector<std::string>& argv)
 {
     std::set<std::string> valued(std::begin(kShapeFlags), std::end(kShapeFlags));
     valued.insert({"--methods", "--rounds", kChildMethod});
-    const Args args(argv, valued, {"--json", kChildGemmPeak});
+    const Args args(argv, valued, {"--json", kChildGemmPeak, kChildPaired});
     if (!args.positional().empty())
         throw Error("usage: dora-cli bench [--layers L --d D --heads H --vocab V --seq T --batch B --rank R "
                     "--steps N --threads K] [--methods lora,dora,full] [--rounds N] [--layer-stats-every N] [--json]");
@@ -186,6 +216,8 @@ int command_bench(const std::vector<std::string>& argv)
         return child_method(shape, args.value(kChildMethod));
     if (args.has(kChildGemmPeak))
         return child_gemm_peak(shape);
+    if (args.has(kChildPaired))
+        return child_paired(shape);
 
     const std::vector<std::string> methods = parse_methods(args.value("--methods", "lora,dora,full"));
     for (const std::string& m : methods)
@@ -218,6 +250,19 @@ int command_bench(const std::vector<std::string>& argv)
         }
     for (size_t m = 0; m < methods.size(); ++m)
         lines[m]["round_ms"] = round_ms[m];
+    // The DoRA / LoRA ratio once more, with their steps taking turns in one process, as many steps
+    // as all the rounds together: two processes a few seconds apart can meet different loads from
+    // the machine's other programs, a step and the next one mostly the same.
+    const auto lora = std::find(methods.begin(), methods.end(), "lora");
+    const auto dora = std::find(methods.begin(), methods.end(), "dora");
+    if (lora != methods.end() && dora != methods.end()) {
+        BenchShape paired_shape = shape;
+        paired_shape.steps = shape.steps * rounds;
+        std::vector<std::string> paired_args = shape_arguments(paired_shape);
+        paired_args.push_back(kChildPaired);
+        lines[static_cast<size_t>(dora - methods.begin())]["paired"] =
+            run_child(paired_args, "LoRA and DoRA taking turns");
+    }
     const nlohmann::json peak_after = run_child(peak_args, "the matrix-product peak");
     const double peak = std::max(peak_before["gemm_peak_gflops"].get<double>(),
                                  peak_after["gemm_peak_gflops"].get<double>());
@@ -231,12 +276,7 @@ int command_bench(const std::vector<std::string>& argv)
         return 0;
     }
     for (const nlohmann::json& l : lines) {
-        std::vector<double> steps, rounds_out;
-        for (const double ms : l["step_ms"])
-            steps.push_back(rounded(ms, 3));
-        for (const double ms : l["round_ms"])
-            rounds_out.push_back(rounded(ms, 3));
-        const nlohmann::json out = {{"method", l["method"]},
+        nlohmann::json out = {{"method", l["method"]},
                                     {"ms_per_step", rounded(l["ms_per_step"], 3)},
                                     {"tokens_per_s", rounded(l["tokens_per_s"], 1)},
                                     {"gflop_per_step", l["gflop_per_step"]},
@@ -249,8 +289,14 @@ int command_bench(const std::vector<std::string>& argv)
                                     {"layer_stats_ms", rounded(l["layer_stats_ms"], 3)},
                                     {"layer_stats_overhead", rounded(l["layer_stats_overhead"], 5)},
                                     {"trainable_parameters", l["trainable_parameters"]},
-                                    {"step_ms", steps},
-                                    {"round_ms", rounds_out}};
+                                    {"step_ms", rounded_all(l["step_ms"], 3)},
+                                    {"round_ms", rounded_all(l["round_ms"], 3)}};
+        if (l.contains("paired")) {
+            out["paired"] = l["paired"];
+            out["paired"]["ratio"] = rounded(l["paired"]["ratio"], 4);
+            out["paired"]["lora_ms"] = rounded(l["paired"]["lora_ms"], 3);
+            out["paired"]["dora_ms"] = rounded(l["paired"]["dora_ms"], 3);
+        }
         std::printf("%s\n", out.dump().c_str());
     }
     return 0;

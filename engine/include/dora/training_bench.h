@@ -33,6 +33,7 @@ double training_gflop_per_step(const BenchShape& shape, const std::string& metho
 struct TrainingBenchResult {
     std::string method;            // lora | dora | full
     std::vector<double> step_ms;   // every timed step, in order
+    std::vector<double> step_end_ms;  // when each timed step ended, ms on a steady clock of this process
     double ms_per_step = 0;        // median of step_ms
     double cpu_ms_per_step = 0;    // median CPU time of a step, all threads together
     double page_faults_per_step = 0;  // mean minor page faults of a step: near 0 when memory is reused
@@ -47,6 +48,18 @@ struct TrainingBenchResult {
 // Trains `method` on random tokens for 2 + shape.steps steps with shape.threads threads, set on the
 // calling thread (the one that trains). Throws dora::Error for a shape that makes no model.
 TrainingBenchResult bench_training(const BenchShape& shape, const std::string& method);
+
+// Two methods trained side by side in this process, their timed steps taking turns (a step of the
+// first, a step of the second, ...), each trainer on a thread of its own that waits while the other
+// steps. On a shared machine both then see the same seconds of other programs' load, which makes
+// the ratio of their steps far steadier than that of two processes run one after the other. Peak
+// memory means nothing here (both models are resident), and each trainer sets its own threads.
+struct PairedBenchResult {
+    TrainingBenchResult first, second;
+    std::vector<double> step_ratios;  // second's step / first's step, pair by pair
+    double median_ratio = 0;
+};
+PairedBenchResult bench_training_paired(const BenchShape& shape, const std::string& first, const std::string& second);
 
 // The best float32 matrix-product speed this process reaches with `threads` threads, from square
 // products of a few sizes (best of several repeats each): the denominator of the model FLOP use.
