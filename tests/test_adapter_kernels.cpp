@@ -87,15 +87,26 @@ private Q_SLOTS:
         }
     }
 
+    // r = 6 takes the scalar row loop, 8 and 16 the vectorised one (float32 on AVX2 machines), and the
+    // pass over W0 its AVX-512 kernel where the CPU has one, or the AVX2 one when that is turned off.
+    // 37 columns end in a partial vector; 1000 make blocks of 32 rows, 77 rows an odd last one.
+    void normKernelMatchesDenseNorm_data()
+    {
+        QTest::addColumn<bool>("avx512");
+        QTest::newRow("AVX-512 where the CPU has it") << true;
+        QTest::newRow("AVX2") << false;
+    }
     void normKernelMatchesDenseNorm()
     {
-        // r = 6 takes the scalar row loop, 8 and 16 the vectorised one (float32 on AVX2 machines).
+        QFETCH(bool, avx512);
+        allow_avx512_kernels(avx512);
+        for (const auto& [out, in] : {std::pair<int64_t, int64_t>{45, 37}, {77, 1000}})
         for (const int64_t r : {6, 8, 16})
         for (const auto type : {torch::kFloat64, torch::kFloat32}) {
-            torch::Tensor w0 = torch::randn({45, 37}, type);
+            torch::Tensor w0 = torch::randn({out, in}, type);
             w0[7].zero_();  // a zero row with B = 0 there too: floored, not NaN
-            const torch::Tensor a = torch::randn({r, 37}, type);
-            torch::Tensor b = torch::randn({45, r}, type);
+            const torch::Tensor a = torch::randn({r, in}, type);
+            torch::Tensor b = torch::randn({out, r}, type);
             b[7].zero_();
             const double s = 1.7, floor = 1e-6;
             const torch::Tensor w0_sq = w0.pow(2).sum(1);
@@ -105,6 +116,7 @@ private Q_SLOTS:
             QVERIFY(relative_error(norm, want.clamp_min(floor)) <= (type == torch::kFloat64 ? 1e-12 : 1e-5));
             QVERIFY(std::abs(norm[7].item<double>() - floor) <= 1e-6 * floor);
         }
+        allow_avx512_kernels(true);
     }
 
     void epilogueMatchesFormula_data()

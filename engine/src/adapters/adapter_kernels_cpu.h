@@ -2,8 +2,9 @@
 // factor are tall and skinny (r is 4 to 64): OpenBLAS runs them at a fifth of its speed on square
 // ones, and LoRA/DoRA's extra cost over the base layer is mostly such products and passes over
 // (tokens, out) activations. Each function here makes one pass over its large operand.
-// float32 loops also run as AVX2/FMA clones, picked at run time; the library is otherwise built for
-// the baseline x86-64 instruction set.
+// float32 loops also run as AVX2/FMA clones, picked at run time (and DoRA's pass over W0 as an
+// AVX-512 one where the CPU has it); the library is otherwise built for the baseline x86-64
+// instruction set.
 #pragma once
 
 #include <torch/torch.h>
@@ -27,6 +28,10 @@ torch::Tensor dora_row_norm_cpu(const torch::Tensor& w0, const torch::Tensor& w0
 // adapter scale and up_t is Bᵀ, (r, out). `gain` (out,) is undefined for LoRA; `bias` may be too.
 void adapter_epilogue_(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& gain,
                        const torch::Tensor& bias);
+
+// Whether AVX-512 kernels may run where the CPU has them (the default): tests turn them off to check
+// the AVX2 kernels on such a CPU too.
+void allow_avx512_kernels(bool allowed);
 
 struct ScaleBackwardSums {
     torch::Tensor dz;          // g ⊙ dy, shaped like kept; undefined unless asked for
