@@ -11,6 +11,7 @@
 #include "adapters/adapter_forward.h"
 #include "adapters/adapter_kernels_cpu.h"
 #include "adapters/output_reuse.h"
+#include "ops/avx512_math.h"
 
 #include <optional>
 
@@ -60,7 +61,11 @@ class TestAdapterKernels : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { torch::manual_seed(11); }
-    void cleanup() { torch::set_num_threads(2); }
+    void cleanup()
+    {
+        torch::set_num_threads(2);
+        dora::ops::allow_avx512_kernels(true);
+    }
 
     // Ragged sizes: k not a multiple of the 8-lane vectors, r not a multiple of the 4-row blocks,
     // and enough rows that the parallel loop splits them.
@@ -99,7 +104,7 @@ private Q_SLOTS:
     void normKernelMatchesDenseNorm()
     {
         QFETCH(bool, avx512);
-        allow_avx512_kernels(avx512);
+        dora::ops::allow_avx512_kernels(avx512);
         for (const auto& [out, in] : {std::pair<int64_t, int64_t>{45, 37}, {77, 1000}})
         for (const int64_t r : {6, 8, 16})
         for (const auto type : {torch::kFloat64, torch::kFloat32}) {
@@ -116,7 +121,6 @@ private Q_SLOTS:
             QVERIFY(relative_error(norm, want.clamp_min(floor)) <= (type == torch::kFloat64 ? 1e-12 : 1e-5));
             QVERIFY(std::abs(norm[7].item<double>() - floor) <= 1e-6 * floor);
         }
-        allow_avx512_kernels(true);
     }
 
     void epilogueMatchesFormula_data()

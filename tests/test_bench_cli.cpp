@@ -67,7 +67,8 @@ private Q_SLOTS:
     // median of the pairs' ratios.
     void pairedStepsTakeTurns()
     {
-        const CliResult r = run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--methods", "dora,lora", "--rounds", "2", "--json"});
+        const CliResult r =
+            run_cli(QStringList{"bench"} + kTinyShape + QStringList{"--methods", "dora,lora", "--rounds", "2", "--json"});
         QCOMPARE(r.exit_code, 0);
         const QStringList lines = r.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 2);
@@ -94,7 +95,8 @@ private Q_SLOTS:
         for (size_t i = 0; i < 6; ++i) {
             QVERIFY2(lora_end[i] <= dora_end[i] - dora_ms[i] + rounding, qPrintable(QString("pair %1").arg(i)));
             if (i + 1 < 6)
-                QVERIFY2(dora_end[i] <= lora_end[i + 1] - lora_ms[i + 1] + rounding, qPrintable(QString("pair %1").arg(i)));
+                QVERIFY2(dora_end[i] <= lora_end[i + 1] - lora_ms[i + 1] + rounding,
+                         qPrintable(QString("pair %1").arg(i)));
             QVERIFY(lora_ms[i] > 0 && dora_ms[i] > 0);
             ratios.push_back(dora_ms[i] / lora_ms[i]);
         }

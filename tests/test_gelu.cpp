@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 #include <QtTest/QtTest>
 
+#include "ops/avx512_math.h"
 #include "ops/gelu.h"
 
 namespace {
@@ -19,19 +20,24 @@ class TestGelu : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { torch::manual_seed(9); }
+    void cleanup() { dora::ops::allow_avx512_kernels(true); }
 
     void matchesAten_data()
     {
         QTest::addColumn<int>("dtype");
         QTest::addColumn<int>("length");
-        QTest::newRow("float32, ragged") << int(torch::kFloat32) << 1003;
-        QTest::newRow("float32, several threads' worth") << int(torch::kFloat32) << 300001;
-        QTest::newRow("float64") << int(torch::kFloat64) << 1003;
+        QTest::addColumn<bool>("avx512");  // where the CPU has it; off, the AVX2 loop
+        QTest::newRow("float32, ragged") << int(torch::kFloat32) << 1003 << true;
+        QTest::newRow("float32, ragged, AVX2") << int(torch::kFloat32) << 1003 << false;
+        QTest::newRow("float32, several threads' worth") << int(torch::kFloat32) << 300001 << true;
+        QTest::newRow("float64") << int(torch::kFloat64) << 1003 << true;
     }
     void matchesAten()
     {
         QFETCH(int, dtype);
         QFETCH(int, length);
+        QFETCH(bool, avx512);
+        dora::ops::allow_avx512_kernels(avx512);
         const auto type = static_cast<torch::ScalarType>(dtype);
         torch::Tensor x = torch::randn({length}, torch::kFloat64) * 3;
         x.slice(0, 0, 8).copy_(torch::tensor({0.0, -1e-20, 1e-20, 12.0, -12.0, 40.0, -40.0, 1e4}, torch::kFloat64));

@@ -4,6 +4,7 @@
 #include <ATen/Parallel.h>
 
 #include "ops/avx2_math.h"
+#include "ops/avx512_math.h"
 
 #ifdef DORA_HAS_AVX2_PATH
 #define DORA_INLINE inline __attribute__((always_inline))
@@ -12,7 +13,6 @@
 #endif
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <initializer_list>
 #include <optional>
@@ -113,30 +113,7 @@ void project_rows(const double* rows, const double* small, int64_t first, int64_
 
 // ---- W0·Aᵀ for DoRA's norm, W0 from memory -------------------------------------------------------
 
-std::atomic<bool> g_avx512_allowed{true};
-
 #ifdef DORA_HAS_AVX2_PATH
-#define DORA_AVX512 __attribute__((target("avx512f,avx2,fma")))
-
-bool use_avx512()
-{
-    static const bool has = __builtin_cpu_supports("avx512f");
-    return has && g_avx512_allowed.load(std::memory_order_relaxed);
-}
-
-// The sum of sixteen floats. (GCC 12's _mm512_reduce_add_ps, _mm512_shuffle_f32x4 and
-// _mm512_castps512_ps128 pass an "undefined" operand that its -Wuninitialized reports; the masked
-// shuffle and the masked extract take zeros instead.)
-DORA_AVX512 inline float hsum16(__m512 v)
-{
-    const __mmask16 all = 0xFFFF;
-    const __m512 halves = _mm512_add_ps(v, _mm512_maskz_shuffle_f32x4(all, v, v, _MM_SHUFFLE(1, 0, 3, 2)));
-    const __m512 quarters = _mm512_add_ps(halves, _mm512_maskz_shuffle_f32x4(all, halves, halves, _MM_SHUFFLE(2, 3, 0, 1)));
-    __m128 x = _mm512_maskz_extractf32x4_ps(__mmask8(0xF), quarters, 0);
-    x = _mm_add_ps(x, _mm_movehl_ps(x, x));
-    return _mm_cvtss_f32(_mm_add_ss(x, _mm_shuffle_ps(x, x, 1)));
-}
-
 // Reads n floats straight through. The norm's kernel reads each weight once a step, and its loads,
 // spaced out by eight ranks' FMAs, keep few cache misses in flight: it took W0 from memory at 13–15
 // GB/s on the bench model's 24 matrices, where a plain pass reads 35–50. A block read this way
@@ -148,7 +125,7 @@ DORA_AVX512 void pull_into_cache(const float* p, int64_t n)
         s0 = _mm512_add_ps(s0, _mm512_loadu_ps(p + i)), s1 = _mm512_add_ps(s1, _mm512_loadu_ps(p + i + 16));
         s2 = _mm512_add_ps(s2, _mm512_loadu_ps(p + i + 32)), s3 = _mm512_add_ps(s3, _mm512_loadu_ps(p + i + 48));
     }
-    volatile float kept = hsum16(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));
+    volatile float kept = ops::hsum16(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));
     (void)kept;
 }
 
@@ -160,7 +137,7 @@ DORA_AVX512 void project_two_rows_eight_avx512(const float* row0, const float* r
     __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
     __m512 b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
     for (int64_t i = 0; i < k; i += 16) {
-        const __mmask16 lanes = k - i >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (k - i)) - 1);
+        const __mmask16 lanes = ops::first_lanes(k - i);
         const __m512 v0 = _mm512_maskz_loadu_ps(lanes, row0 + i), v1 = _mm512_maskz_loadu_ps(lanes, row1 + i);
 #define DORA_RANK(q)                                                          \
     {                                                                         \
@@ -172,7 +149,7 @@ DORA_AVX512 void project_two_rows_eight_avx512(const float* row0, const float* r
     }
     const __m512 first[8] = {a0, a1, a2, a3, a4, a5, a6, a7}, second[8] = {b0, b1, b2, b3, b4, b5, b6, b7};
     for (int q = 0; q < 8; ++q)
-        out0[q] = hsum16(first[q]), out1[q] = hsum16(second[q]);
+        out0[q] = ops::hsum16(first[q]), out1[q] = ops::hsum16(second[q]);
 }
 
 // Rows [first, last) of W0·Aᵀ, r a multiple of 8, in blocks of about 128 kB of W0.
@@ -197,7 +174,7 @@ DORA_AVX512 void project_weight_rows_avx512(const float* w, const float* a, int6
 void project_weight_rows(const float* w, const float* a, int64_t first, int64_t last, int64_t k, int64_t r, float* out)
 {
 #ifdef DORA_HAS_AVX2_PATH
-    if (r % 8 == 0 && use_avx512())
+    if (r % 8 == 0 && ops::cpu_has_avx512())
         return project_weight_rows_avx512(w, a, first, last, k, r, out);
 #endif
     project_rows(w, a, first, last, k, r, out);
@@ -584,7 +561,5 @@ ScaleBackwardSums scale_backward_cpu(const torch::Tensor& dy, const torch::Tenso
     });
     return sums;
 }
-
-void allow_avx512_kernels(bool allowed) { g_avx512_allowed.store(allowed, std::memory_order_relaxed); }
 
 }  // namespace dora::adapters

@@ -29,10 +29,6 @@ torch::Tensor dora_row_norm_cpu(const torch::Tensor& w0, const torch::Tensor& w0
 void adapter_epilogue_(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& gain,
                        const torch::Tensor& bias);
 
-// Whether AVX-512 kernels may run where the CPU has them (the default): tests turn them off to check
-// the AVX2 kernels on such a CPU too.
-void allow_avx512_kernels(bool allowed);
-
 struct ScaleBackwardSums {
     torch::Tensor dz;          // g ⊙ dy, shaped like kept; undefined unless asked for
     torch::Tensor dy_kept;     // (out,) Σ_rows dy ⊙ kept, float64
