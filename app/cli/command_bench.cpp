@@ -180,11 +180,13 @@ void print_table(const std::vector<nlohmann::json>& lines, const BenchShape& s)
                 (*dora)["ms_per_step"].get<double>() / (*lora)["ms_per_step"].get<double>(),
                 (*dora)["cpu_ms_per_step"].get<double>() / (*lora)["cpu_ms_per_step"].get<double>(),
                 (*dora)["peak_rss_mb"].get<double>() / (*lora)["peak_rss_mb"].get<double>());
-    if (const nlohmann::json& paired = (*dora)["paired"]; paired.is_object())
+    if (dora->contains("paired")) {
+        const nlohmann::json& paired = (*dora)["paired"];
         std::printf("DoRA / LoRA, steps taking turns in one process: %.3fx (median of %d step pairs; "
                     "LoRA %.1f ms, DoRA %.1f ms)\n",
                     paired["ratio"].get<double>(), paired["steps"].get<int>(), paired["lora_ms"].get<double>(),
                     paired["dora_ms"].get<double>());
+    }
     // The two fastest rounds may come from different minutes of a noisy machine; each round's LoRA
     // and DoRA ran back to back, so the median of the per-round ratios is the steadier comparison.
     const std::vector<double> lora_rounds = (*lora)["round_ms"], dora_rounds = (*dora)["round_ms"];
@@ -277,20 +279,20 @@ int command_bench(const std::vector<std::string>& argv)
     }
     for (const nlohmann::json& l : lines) {
         nlohmann::json out = {{"method", l["method"]},
-                                    {"ms_per_step", rounded(l["ms_per_step"], 3)},
-                                    {"tokens_per_s", rounded(l["tokens_per_s"], 1)},
-                                    {"gflop_per_step", l["gflop_per_step"]},
-                                    {"achieved_gflops", rounded(l["achieved_gflops"], 2)},
-                                    {"gemm_peak_gflops", rounded(peak, 2)},
-                                    {"mfu", rounded(l["mfu"], 4)},
-                                    {"peak_rss_mb", rounded(l["peak_rss_mb"], 1)},
-                                    {"cpu_ms_per_step", rounded(l["cpu_ms_per_step"], 3)},
-                                    {"page_faults_per_step", rounded(l["page_faults_per_step"], 2)},
-                                    {"layer_stats_ms", rounded(l["layer_stats_ms"], 3)},
-                                    {"layer_stats_overhead", rounded(l["layer_stats_overhead"], 5)},
-                                    {"trainable_parameters", l["trainable_parameters"]},
-                                    {"step_ms", rounded_all(l["step_ms"], 3)},
-                                    {"round_ms", rounded_all(l["round_ms"], 3)}};
+                              {"ms_per_step", rounded(l["ms_per_step"], 3)},
+                              {"tokens_per_s", rounded(l["tokens_per_s"], 1)},
+                              {"gflop_per_step", l["gflop_per_step"]},
+                              {"achieved_gflops", rounded(l["achieved_gflops"], 2)},
+                              {"gemm_peak_gflops", rounded(peak, 2)},
+                              {"mfu", rounded(l["mfu"], 4)},
+                              {"peak_rss_mb", rounded(l["peak_rss_mb"], 1)},
+                              {"cpu_ms_per_step", rounded(l["cpu_ms_per_step"], 3)},
+                              {"page_faults_per_step", rounded(l["page_faults_per_step"], 2)},
+                              {"layer_stats_ms", rounded(l["layer_stats_ms"], 3)},
+                              {"layer_stats_overhead", rounded(l["layer_stats_overhead"], 5)},
+                              {"trainable_parameters", l["trainable_parameters"]},
+                              {"step_ms", rounded_all(l["step_ms"], 3)},
+                              {"round_ms", rounded_all(l["round_ms"], 3)}};
         if (l.contains("paired")) {
             out["paired"] = l["paired"];
             out["paired"]["ratio"] = rounded(l["paired"]["ratio"], 4);
