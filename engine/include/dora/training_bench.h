@@ -59,7 +59,8 @@ struct PairedBenchResult {
     std::vector<double> step_ratios;  // second's step / first's step, pair by pair
     double median_ratio = 0;
 };
-PairedBenchResult bench_training_paired(const BenchShape& shape, const std::string& first, const std::string& second);
+PairedBenchResult bench_training_paired(const BenchShape& shape, const std::string& first,
+                                        const std::string& second);
 
 // The best float32 matrix-product speed this process reaches with `threads` threads, from square
 // products of a few sizes (best of several repeats each): the denominator of the model FLOP use.
