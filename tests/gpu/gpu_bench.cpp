@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include "dora/training_bench.h"
+#include "train/bench_observer.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -21,6 +22,8 @@
 #include <vector>
 
 namespace {
+
+using dora::train::median;
 
 struct NamedShape {
     const char* name;
@@ -47,13 +50,6 @@ std::vector<NamedShape> shapes(int steps, const std::string& device)
         s.shape.threads = 1;  // the host thread only issues kernels
     }
     return out;
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n == 0 ? 0 : (n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]));
 }
 
 }  // namespace

@@ -108,11 +108,11 @@ DORA_AVX512 void gelu_forward_avx512(const float* x, float* y, int64_t first, in
 DORA_AVX512 void gelu_backward_avx512(const float* x, const float* dy, float* dx, int64_t first, int64_t last)
 {
     const __m512 half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f);
+    const __m512 cubic3 = _mm512_set1_ps(static_cast<float>(3 * kCubic));
     for (int64_t i = first; i < last; i += 16) {
         const __mmask16 lanes = first_lanes(last - i);
         const __m512 v = _mm512_maskz_loadu_ps(lanes, x + i);
         const __m512 t = tanh16(inner16(v));
-        const __m512 cubic3 = _mm512_set1_ps(static_cast<float>(3 * kCubic));
         const __m512 du = _mm512_mul_ps(_mm512_set1_ps(static_cast<float>(kSqrt2OverPi)),
                                         _mm512_fmadd_ps(_mm512_mul_ps(v, v), cubic3, one));
         const __m512 slope = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_mul_ps(half, v), _mm512_fnmadd_ps(t, t, one)), du,
