@@ -13,6 +13,7 @@
 #include "adapters/output_reuse.h"
 #include "ops/avx512_math.h"
 
+#include <limits>
 #include <optional>
 
 using namespace dora::adapters;
@@ -148,6 +149,45 @@ private Q_SLOTS:
         torch::Tensor y = y0.clone();
         adapter_epilogue_(y, down, up_t, gain, bias);
         QVERIFY(relative_error(y, want) <= 1e-6);
+    }
+
+    // The forward pass's order: prefill y = down·Bᵀ (+ b), BLAS adds x·W0ᵀ with β = 1, DoRA's gain
+    // pass follows. y starts as NaN, so any read of its old contents by the prefill shows.
+    void prefillThenGainMatchesFormula_data()
+    {
+        QTest::addColumn<bool>("dora");
+        QTest::addColumn<bool>("with_bias");
+        QTest::addColumn<bool>("float64");
+        QTest::newRow("LoRA, bias (AVX2 where the CPU has it)") << false << true << false;
+        QTest::newRow("LoRA, no bias") << false << false << false;
+        QTest::newRow("DoRA, bias") << true << true << false;
+        QTest::newRow("DoRA, no bias") << true << false << false;
+        QTest::newRow("LoRA, bias, float64 (portable loop)") << false << true << true;
+        QTest::newRow("DoRA, bias, float64") << true << true << true;
+    }
+    void prefillThenGainMatchesFormula()
+    {
+        QFETCH(bool, dora);
+        QFETCH(bool, with_bias);
+        QFETCH(bool, float64);
+        const auto type = float64 ? torch::kFloat64 : torch::kFloat32;
+        const auto as_double = [](const torch::Tensor& t) { return t.to(torch::kFloat64); };
+        const torch::Tensor x = torch::randn({131, 40}, type), w0 = torch::randn({77, 40}, type);
+        const torch::Tensor down = torch::randn({131, 5}, type), up_t = torch::randn({5, 77}, type);
+        const torch::Tensor gain = dora ? torch::rand({77}, type) + 0.5 : torch::Tensor();
+        const torch::Tensor bias = with_bias ? torch::randn({77}, type) : torch::Tensor();
+        torch::Tensor want = torch::mm(as_double(x), as_double(w0).t()) + torch::mm(as_double(down), as_double(up_t));
+        if (dora)
+            want = want * as_double(gain);
+        if (with_bias)
+            want = want + as_double(bias);
+
+        torch::Tensor y = torch::full({131, 77}, std::numeric_limits<double>::quiet_NaN(), torch::TensorOptions(type));
+        adapter_prefill_(y, down, up_t, dora ? torch::Tensor() : bias);
+        at::addmm_out(y, y, x, w0.t());
+        if (dora)
+            adapter_gain_(y, gain, bias);
+        QVERIFY(relative_error(y, want) <= (float64 ? 1e-12 : 1e-6));
     }
 
     void fusedMatchesComposite_data()

@@ -1,12 +1,12 @@
 // adapter_forward_fused (adapter_forward.h): LoRA and DoRA on the CPU as one autograd Function.
 //
-// Forward: y = x W0ᵀ (BLAS), down = s·x Aᵀ (a rank-r kernel), then one pass over y that adds
-// down·Bᵀ, scales by g and adds b. With the detached norm (DoRA's default) g = m / ‖W0 + s·B·A‖ is
+// Forward: down = s·x Aᵀ (a rank-r kernel), y = down·Bᵀ (+ b for LoRA) written by the epilogue
+// kernel, then y += x W0ᵀ (BLAS), and for DoRA one more pass that scales by g and adds b. With the detached norm (DoRA's default) g = m / ‖W0 + s·B·A‖ is
 // computed here too, in one pass over W0, unless the layer holds the norm for the training step.
 // Backward: for DoRA one pass over dy and the kept y gives dz = g ⊙ dy (inside a training step's
 // OutputReuseScope written over y, read there for the last time), s·dz·B and dg = Σ dy ⊙ z,
-// z = (y − b) / g; then dx = dz W0 + (s·dz B) A, the second term added in place by the epilogue
-// kernel, dA = (s·dz B)ᵀ x and dB = dzᵀ down. LoRA is the same with g = 1 and no
+// z = (y − b) / g; then dx = (s·dz B) A + dz W0, the first term written by the epilogue kernel,
+// dA = (s·dz B)ᵀ x and dB = dzᵀ down. LoRA is the same with g = 1 and no
 // pass over y. Built from tensor operations the same layer allocates and reads several more
 // (tokens, out) and (tokens, in) temporaries, and dispatches four times as many operations.
 #include "adapters/adapter_forward.h"
@@ -79,10 +79,14 @@ struct AdapterFunction : public torch::autograd::Function<AdapterFunction> {
         shape.back() = out;
         torch::Tensor y = torch::empty(shape, x.options());
         torch::Tensor y_rows = y.view({-1, out});
-        torch::mm_out(y_rows, x_rows, weight.t());
         const torch::Tensor down = rank_project(x_rows, lora_A, scale);
         const torch::Tensor up_t = lora_B.t().contiguous();
-        adapter_epilogue_(y_rows, down, up_t, g, bias);
+        // The adapter's term first, then BLAS adds the base product to it (β = 1, so BLAS skips its
+        // pass zeroing y); DoRA's gain and bias then take one more pass.
+        adapter_prefill_(y_rows, down, up_t, dora ? torch::Tensor() : bias);
+        at::addmm_out(y_rows, y_rows, x_rows, weight.t());
+        if (dora)
+            adapter_gain_(y_rows, g, bias);
 
         ctx->saved_data["scale"] = scale;
         ctx->saved_data["dora"] = dora;
@@ -130,10 +134,11 @@ struct AdapterFunction : public torch::autograd::Function<AdapterFunction> {
         }
         torch::Tensor dx, dA, dB;
         if (ctx->needs_input_grad(0)) {
-            dx = torch::mm(dz, weight);
-            // + (s·dz·B)·A by the epilogue kernel (no g, no b): BLAS runs this rank-r product (K = r)
-            // at a fraction of its speed.
-            adapter_epilogue_(dx, d_down, lora_A.contiguous(), torch::Tensor(), torch::Tensor());
+            // (s·dz·B)·A by the epilogue kernel (BLAS runs this rank-r product, K = r, at a fraction of
+            // its speed), then dz W0 added to it by BLAS with β = 1, as in the forward pass.
+            dx = torch::empty({dz.size(0), weight.size(1)}, dz.options());
+            adapter_prefill_(dx, d_down, lora_A.contiguous(), torch::Tensor());
+            at::addmm_out(dx, dx, dz, weight);
             dx = dx.view(ctx->saved_data["x_sizes"].toIntVector());
         }
         if (ctx->needs_input_grad(1))

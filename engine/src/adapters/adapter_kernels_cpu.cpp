@@ -250,14 +250,16 @@ void row_norms(const double* p, const double* b, const double* a_at, const doubl
     row_norms_generic(p, b, a_at, w0_sq, scale, min_norm, first, last, r, n);
 }
 
-// ---- y = g ⊙ (y + down·up_t) + b ---------------------------------------------------------------
+// ---- y = g ⊙ (y + down·up_t) + b, or with y's old contents ignored (`fresh`) ----------------------
 
 template <typename T>
-DORA_INLINE void epilogue_rows_body(T* y, const T* down, const T* up_t, const T* gain, const T* bias, int64_t first,
-                                    int64_t last, int64_t out, int64_t r)
+DORA_INLINE void epilogue_rows_body(T* y, const T* down, const T* up_t, const T* gain, const T* bias, bool fresh,
+                                    int64_t first, int64_t last, int64_t out, int64_t r)
 {
     for (int64_t n = first; n < last; ++n) {
         T* row = y + n * out;
+        if (fresh)
+            std::fill(row, row + out, T(0));
         for (int64_t q = 0; q < r; ++q) {  // r passes over a row that stays in L1
             const T c = down[n * r + q];
             const T* u = up_t + q * out;
@@ -293,14 +295,14 @@ DORA_AVX2 inline void epilogue_store8(float* y, __m256 v, const float* gain, con
 // load and store ports, not the FMAs.
 template <int Rows>
 DORA_AVX2 void epilogue_block_avx2(float* y, const float* down, const float* up_t, const float* gain,
-                                   const float* bias, int64_t out, int64_t r)
+                                   const float* bias, bool fresh, int64_t out, int64_t r)
 {
     int64_t o = 0;
     for (; o + 32 <= out; o += 32) {
         __m256 acc[Rows][4];
         for (int i = 0; i < Rows; ++i)
             for (int v = 0; v < 4; ++v)
-                acc[i][v] = _mm256_loadu_ps(y + i * out + o + 8 * v);
+                acc[i][v] = fresh ? _mm256_setzero_ps() : _mm256_loadu_ps(y + i * out + o + 8 * v);
         for (int64_t q = 0; q < r; ++q) {
             const float* u = up_t + q * out + o;
             const __m256 u0 = _mm256_loadu_ps(u), u1 = _mm256_loadu_ps(u + 8);
@@ -320,14 +322,14 @@ DORA_AVX2 void epilogue_block_avx2(float* y, const float* down, const float* up_
     }
     for (; o + 8 <= out; o += 8)
         for (int i = 0; i < Rows; ++i) {
-            __m256 acc = _mm256_loadu_ps(y + i * out + o);
+            __m256 acc = fresh ? _mm256_setzero_ps() : _mm256_loadu_ps(y + i * out + o);
             for (int64_t q = 0; q < r; ++q)
                 acc = _mm256_fmadd_ps(_mm256_set1_ps(down[i * r + q]), _mm256_loadu_ps(up_t + q * out + o), acc);
             epilogue_store8(y + i * out + o, acc, gain ? gain + o : nullptr, bias ? bias + o : nullptr);
         }
     for (; o < out; ++o)
         for (int i = 0; i < Rows; ++i) {
-            float v = y[i * out + o];
+            float v = fresh ? 0.0f : y[i * out + o];
             for (int64_t q = 0; q < r; ++q)
                 v += down[i * r + q] * up_t[q * out + o];
             if (gain)
@@ -339,26 +341,26 @@ DORA_AVX2 void epilogue_block_avx2(float* y, const float* down, const float* up_
 }
 
 DORA_AVX2 void epilogue_rows_avx2(float* y, const float* down, const float* up_t, const float* gain,
-                                  const float* bias, int64_t first, int64_t last, int64_t out, int64_t r)
+                                  const float* bias, bool fresh, int64_t first, int64_t last, int64_t out, int64_t r)
 {
     int64_t n = first;
     for (; n + 2 <= last; n += 2)
-        epilogue_block_avx2<2>(y + n * out, down + n * r, up_t, gain, bias, out, r);
+        epilogue_block_avx2<2>(y + n * out, down + n * r, up_t, gain, bias, fresh, out, r);
     if (n < last)
-        epilogue_block_avx2<1>(y + n * out, down + n * r, up_t, gain, bias, out, r);
+        epilogue_block_avx2<1>(y + n * out, down + n * r, up_t, gain, bias, fresh, out, r);
 }
 #endif
 
 template <typename T>
-void epilogue_rows(T* y, const T* down, const T* up_t, const T* gain, const T* bias, int64_t first, int64_t last,
-                   int64_t out, int64_t r)
+void epilogue_rows(T* y, const T* down, const T* up_t, const T* gain, const T* bias, bool fresh, int64_t first,
+                   int64_t last, int64_t out, int64_t r)
 {
 #ifdef DORA_HAS_AVX2_PATH
     if constexpr (std::is_same_v<T, float>)
         if (cpu_has_avx2_fma())
-            return epilogue_rows_avx2(y, down, up_t, gain, bias, first, last, out, r);
+            return epilogue_rows_avx2(y, down, up_t, gain, bias, fresh, first, last, out, r);
 #endif
-    epilogue_rows_body(y, down, up_t, gain, bias, first, last, out, r);
+    epilogue_rows_body(y, down, up_t, gain, bias, fresh, first, last, out, r);
 }
 
 // ---- DoRA scale backward -----------------------------------------------------------------------
@@ -514,23 +516,46 @@ torch::Tensor dora_row_norm_cpu(const torch::Tensor& w0, const torch::Tensor& w0
     return norm;
 }
 
-void adapter_epilogue_(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& gain,
-                       const torch::Tensor& bias)
+namespace {
+
+void run_epilogue(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& gain,
+                  const torch::Tensor& bias, bool fresh, const char* name)
 {
-    TORCH_CHECK(y.is_contiguous() && down.is_contiguous() && up_t.is_contiguous(), "adapter_epilogue_: contiguous operands");
+    TORCH_CHECK(y.is_contiguous() && down.is_contiguous() && up_t.is_contiguous(), name, ": contiguous operands");
     const int64_t out = y.size(-1), r = up_t.size(0), n = y.numel() / std::max<int64_t>(out, 1);
     const torch::Tensor gain_c = gain.defined() ? gain.contiguous() : gain;
     const torch::Tensor bias_c = bias.defined() && bias.numel() > 0 ? bias.contiguous() : torch::Tensor();
-    AT_DISPATCH_FLOATING_TYPES(y.scalar_type(), "adapter_epilogue_", [&] {
+    AT_DISPATCH_FLOATING_TYPES(y.scalar_type(), "adapter_epilogue", [&] {
         scalar_t* y_p = y.data_ptr<scalar_t>();
         const scalar_t* down_p = down.data_ptr<scalar_t>();
         const scalar_t* up_p = up_t.data_ptr<scalar_t>();
         const scalar_t* gain_p = gain_c.defined() ? gain_c.data_ptr<scalar_t>() : nullptr;
         const scalar_t* bias_p = bias_c.defined() ? bias_c.data_ptr<scalar_t>() : nullptr;
         at::parallel_for(0, n, row_grain(out * (r + 1)), [&](int64_t first, int64_t last) {
-            epilogue_rows<scalar_t>(y_p, down_p, up_p, gain_p, bias_p, first, last, out, r);
+            epilogue_rows<scalar_t>(y_p, down_p, up_p, gain_p, bias_p, fresh, first, last, out, r);
         });
     });
+}
+
+}  // namespace
+
+void adapter_epilogue_(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& gain,
+                       const torch::Tensor& bias)
+{
+    run_epilogue(y, down, up_t, gain, bias, false, "adapter_epilogue_");
+}
+
+void adapter_prefill_(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& bias)
+{
+    run_epilogue(y, down, up_t, torch::Tensor(), bias, true, "adapter_prefill_");
+}
+
+void adapter_gain_(torch::Tensor& y, const torch::Tensor& gain, const torch::Tensor& bias)
+{
+    const int64_t out = y.size(-1);
+    const torch::Tensor no_rank = torch::empty({0, out}, y.options());  // r = 0: no down·up_t term
+    run_epilogue(y, torch::empty({y.numel() / std::max<int64_t>(out, 1), 0}, y.options()), no_rank, gain, bias, false,
+                 "adapter_gain_");
 }
 
 ScaleBackwardSums scale_backward_cpu(const torch::Tensor& dy, const torch::Tensor& kept, const torch::Tensor& g,

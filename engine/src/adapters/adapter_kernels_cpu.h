@@ -29,6 +29,15 @@ torch::Tensor dora_row_norm_cpu(const torch::Tensor& w0, const torch::Tensor& w0
 void adapter_epilogue_(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& gain,
                        const torch::Tensor& bias);
 
+// y = down · up_t + b over whatever y held (its old contents are never read), for a base product that
+// then adds to it: BLAS asked for y += x·W0ᵀ (β = 1) skips the pass in which it zeroes y for β = 0,
+// and the adapter's term needs no second pass over y. `bias` may be undefined.
+void adapter_prefill_(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& bias);
+
+// In place over y (n, out): y = g ⊙ y + b, DoRA's scale after a prefilled base product. `bias` may be
+// undefined.
+void adapter_gain_(torch::Tensor& y, const torch::Tensor& gain, const torch::Tensor& bias);
+
 struct ScaleBackwardSums {
     torch::Tensor dz;          // g ⊙ dy, shaped like kept; undefined unless asked for
     torch::Tensor dy_kept;     // (out,) Σ_rows dy ⊙ kept, float64
