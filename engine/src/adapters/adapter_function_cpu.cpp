@@ -1,8 +1,9 @@
 // adapter_forward_fused (adapter_forward.h): LoRA and DoRA on the CPU as one autograd Function.
 //
 // Forward: down = s·x Aᵀ (a rank-r kernel), y = down·Bᵀ (+ b for LoRA) written by the epilogue
-// kernel, then y += x W0ᵀ (BLAS), and for DoRA one more pass that scales by g and adds b. With the detached norm (DoRA's default) g = m / ‖W0 + s·B·A‖ is
-// computed here too, in one pass over W0, unless the layer holds the norm for the training step.
+// kernel, then y += x W0ᵀ (BLAS), and for DoRA one more pass that scales by g and adds b. With the
+// detached norm (DoRA's default) g = m / ‖W0 + s·B·A‖ is computed here too, in one pass over W0,
+// unless the layer holds the norm for the training step.
 // Backward: for DoRA one pass over dy and the kept y gives dz = g ⊙ dy (inside a training step's
 // OutputReuseScope written over y, read there for the last time), s·dz·B and dg = Σ dy ⊙ z,
 // z = (y − b) / g; then dx = (s·dz B) A + dz W0, the first term written by the epilogue kernel,

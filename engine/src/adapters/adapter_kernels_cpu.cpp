@@ -518,17 +518,20 @@ torch::Tensor dora_row_norm_cpu(const torch::Tensor& w0, const torch::Tensor& w0
 
 namespace {
 
+// y = g ⊙ (y + down·up_t) + b over y's rows; with `fresh`, y's old contents count as 0 and are never
+// read. Undefined down and up_t: no rank term (r = 0).
 void run_epilogue(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& gain,
-                  const torch::Tensor& bias, bool fresh, const char* name)
+                  const torch::Tensor& bias, bool fresh)
 {
-    TORCH_CHECK(y.is_contiguous() && down.is_contiguous() && up_t.is_contiguous(), name, ": contiguous operands");
-    const int64_t out = y.size(-1), r = up_t.size(0), n = y.numel() / std::max<int64_t>(out, 1);
+    const int64_t out = y.size(-1), r = up_t.defined() ? up_t.size(0) : 0, n = y.numel() / std::max<int64_t>(out, 1);
+    TORCH_CHECK(y.is_contiguous() && (r == 0 || (down.is_contiguous() && up_t.is_contiguous())),
+                "adapter epilogue: contiguous operands");
     const torch::Tensor gain_c = gain.defined() ? gain.contiguous() : gain;
     const torch::Tensor bias_c = bias.defined() && bias.numel() > 0 ? bias.contiguous() : torch::Tensor();
     AT_DISPATCH_FLOATING_TYPES(y.scalar_type(), "adapter_epilogue", [&] {
         scalar_t* y_p = y.data_ptr<scalar_t>();
-        const scalar_t* down_p = down.data_ptr<scalar_t>();
-        const scalar_t* up_p = up_t.data_ptr<scalar_t>();
+        const scalar_t* down_p = r > 0 ? down.data_ptr<scalar_t>() : nullptr;
+        const scalar_t* up_p = r > 0 ? up_t.data_ptr<scalar_t>() : nullptr;
         const scalar_t* gain_p = gain_c.defined() ? gain_c.data_ptr<scalar_t>() : nullptr;
         const scalar_t* bias_p = bias_c.defined() ? bias_c.data_ptr<scalar_t>() : nullptr;
         at::parallel_for(0, n, row_grain(out * (r + 1)), [&](int64_t first, int64_t last) {
@@ -539,23 +542,14 @@ void run_epilogue(torch::Tensor& y, const torch::Tensor& down, const torch::Tens
 
 }  // namespace
 
-void adapter_epilogue_(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& gain,
-                       const torch::Tensor& bias)
-{
-    run_epilogue(y, down, up_t, gain, bias, false, "adapter_epilogue_");
-}
-
 void adapter_prefill_(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& bias)
 {
-    run_epilogue(y, down, up_t, torch::Tensor(), bias, true, "adapter_prefill_");
+    run_epilogue(y, down, up_t, torch::Tensor(), bias, true);
 }
 
 void adapter_gain_(torch::Tensor& y, const torch::Tensor& gain, const torch::Tensor& bias)
 {
-    const int64_t out = y.size(-1);
-    const torch::Tensor no_rank = torch::empty({0, out}, y.options());  // r = 0: no down·up_t term
-    run_epilogue(y, torch::empty({y.numel() / std::max<int64_t>(out, 1), 0}, y.options()), no_rank, gain, bias, false,
-                 "adapter_gain_");
+    run_epilogue(y, torch::Tensor(), torch::Tensor(), gain, bias, false);
 }
 
 ScaleBackwardSums scale_backward_cpu(const torch::Tensor& dy, const torch::Tensor& kept, const torch::Tensor& g,

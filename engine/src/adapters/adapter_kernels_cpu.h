@@ -24,18 +24,14 @@ torch::Tensor rank_project(const torch::Tensor& rows, const torch::Tensor& small
 torch::Tensor dora_row_norm_cpu(const torch::Tensor& w0, const torch::Tensor& w0_sq, const torch::Tensor& lora_a,
                                 const torch::Tensor& lora_b, double scale, double min_norm);
 
-// In place over y (n, out): y = g ⊙ (y + down · up_t) + b, where down (n, r) already carries the
-// adapter scale and up_t is Bᵀ, (r, out). `gain` (out,) is undefined for LoRA; `bias` may be too.
-void adapter_epilogue_(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& gain,
-                       const torch::Tensor& bias);
-
-// y = down · up_t + b over whatever y held (its old contents are never read), for a base product that
-// then adds to it: BLAS asked for y += x·W0ᵀ (β = 1) skips the pass in which it zeroes y for β = 0,
-// and the adapter's term needs no second pass over y. `bias` may be undefined.
+// y (n, out) = down · up_t + b over whatever y held (its old contents are never read), where down
+// (n, r) already carries the adapter scale and up_t is Bᵀ, (r, out); `bias` may be undefined. For a
+// base product that then adds to it: BLAS asked for y += x·W0ᵀ (β = 1) skips the pass in which it
+// zeroes y for β = 0, and the adapter's term needs no second pass over y.
 void adapter_prefill_(torch::Tensor& y, const torch::Tensor& down, const torch::Tensor& up_t, const torch::Tensor& bias);
 
-// In place over y (n, out): y = g ⊙ y + b, DoRA's scale after a prefilled base product. `bias` may be
-// undefined.
+// In place over y (n, out): y = g ⊙ y + b, DoRA's scale after the base product, g (out,). `bias` may
+// be undefined.
 void adapter_gain_(torch::Tensor& y, const torch::Tensor& gain, const torch::Tensor& bias);
 
 struct ScaleBackwardSums {
