@@ -4,6 +4,7 @@
 
 #include "dora/comparison.h"
 #include "dora/error.h"
+#include "dora/run_naming.h"
 #include "dora/run_store.h"
 
 #include <cmath>
@@ -87,6 +88,24 @@ private Q_SLOTS:
         RunConfig rank_one = base;
         rank_one.adapter.rank = 1;
         QCOMPARE(lora_vs_dora_configs(rank_one, true)[2].adapter.rank, 1);  // never below 1
+    }
+
+    void runsAreNamedAfterModelMethodAndRank()
+    {
+        ModelSource builtin{"demo-gpt", ""};
+        QCOMPARE(QString::fromStdString(default_run_name(builtin, "dora", 8)), QStringLiteral("demo-gpt DoRA r8"));
+        QCOMPARE(QString::fromStdString(default_run_name(builtin, "lora", 4)), QStringLiteral("demo-gpt LoRA r4"));
+        QCOMPARE(QString::fromStdString(default_run_name(builtin, "full", 8)), QStringLiteral("demo-gpt Full"));
+        // A folder is named by its last part, with or without the trailing slash.
+        QCOMPARE(QString::fromStdString(default_run_name({"", "/models/gpt2/"}, "dora", 16)), QStringLiteral("gpt2 DoRA r16"));
+        QCOMPARE(QString::fromStdString(default_run_name({"", "/models/gpt2"}, "lora", 2)), QStringLiteral("gpt2 LoRA r2"));
+        // The experiment's runs carry the same name plus the experiment.
+        RunConfig base = base_config();
+        base.model = builtin;
+        base.adapter.rank = 6;
+        const std::vector<RunConfig> three = lora_vs_dora_configs(base, true);
+        QCOMPARE(QString::fromStdString(three[0].name), QStringLiteral("demo-gpt LoRA r6 · LoRA vs DoRA"));
+        QCOMPARE(QString::fromStdString(three[2].name), QStringLiteral("demo-gpt DoRA r3 · LoRA vs DoRA"));
     }
 
     void resultsOfAStoredRun()

@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "dora/data_preview.h"
+#include "dora/run_naming.h"
 #include "dora/system_check.h"
 #include "models/layer_picker.h"
 #include "models/layer_selection_model.h"
@@ -18,7 +19,6 @@
 #include <QActionGroup>
 #include <QCloseEvent>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QMenuBar>
 #include <QSettings>
 #include <QHBoxLayout>
@@ -247,10 +247,7 @@ std::optional<RunConfig> MainWindow::currentConfig()
         config.adapter.targets.push_back(t.toStdString());
     if (m_adjust)
         m_adjust(config);
-    config.name = QStringLiteral("%1 %2 r%3")
-                      .arg(QFileInfo(m_model->source()).fileName(), m_options->method().toUpper())
-                      .arg(m_options->rank())
-                      .toStdString();
+    config.name = default_run_name(config.model, config.adapter.method, config.adapter.rank);
     if (const int epochs = m_options->epochs(); epochs > 0) {  // epochs -> steps, from the data's size
         try {
             const DataPreview data = preview_data(config, 0);

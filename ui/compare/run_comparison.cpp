@@ -1,6 +1,7 @@
 #include "compare/run_comparison.h"
 
 #include "dora/error.h"
+#include "models/runs_table_model.h"
 
 #include <QCoreApplication>
 
@@ -75,9 +76,7 @@ double axis_value_at_step(const ComparedRun& run, int step, CompareAxis axis)
 
 QString run_label(const RunRecord& run)
 {
-    const QString method = run.method == "lora" ? QStringLiteral("LoRA")
-                           : run.method == "dora" ? QStringLiteral("DoRA")
-                                                  : QStringLiteral("full");
+    const QString method = run_method_label(run.method);
     int rank = 0;
     try {
         rank = run_config_from_json(run.config_json).adapter.rank;

@@ -14,14 +14,6 @@ namespace dora::ui {
 
 namespace {
 
-QString methodLabel(const std::string& method)
-{
-    if (method == "lora") return RunsTableModel::tr("LoRA");
-    if (method == "dora") return RunsTableModel::tr("DoRA");
-    if (method == "full") return RunsTableModel::tr("Full");
-    return QString::fromStdString(method);
-}
-
 // A built-in name stays as is; a folder shows its last part (the full path is in the tooltip).
 QString modelLabel(const std::string& model)
 {
@@ -49,6 +41,14 @@ bool sameRow(const dora::RunRecord& a, const dora::RunRecord& b)
 }
 
 }  // namespace
+
+QString run_method_label(const std::string& method)
+{
+    if (method == "lora") return RunsTableModel::tr("LoRA");
+    if (method == "dora") return RunsTableModel::tr("DoRA");
+    if (method == "full") return RunsTableModel::tr("Full");
+    return QString::fromStdString(method);
+}
 
 QString run_status_label(const std::string& status)
 {
@@ -132,7 +132,7 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const
     if (role == Qt::DisplayRole || role == Qt::EditRole) {
         switch (column) {
         case NameColumn: return QString::fromStdString(r->name);
-        case MethodColumn: return methodLabel(r->method);
+        case MethodColumn: return run_method_label(r->method);
         case ModelColumn: return modelLabel(r->model);
         case StatusColumn: return run_status_label(r->status);
         case DateColumn: {

@@ -44,5 +44,7 @@ private:
 
 // "Finished", "Interrupted", ... in the interface language, for a stored status.
 QString run_status_label(const std::string& status);
+// "LoRA", "DoRA", "Full" in the interface language, for a stored method.
+QString run_method_label(const std::string& method);
 
 }  // namespace dora::ui
