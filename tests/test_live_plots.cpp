@@ -195,6 +195,42 @@ private Q_SLOTS:
         QVERIFY(std::isnan(scatter.withinStepCorrelation()));
     }
 
+    void axisLabelsShortenToFitTheirAxis()
+    {
+        // The compare page shows two scatters side by side, each a few hundred pixels tall: the full
+        // ΔM label (about 340 px) was cut off at both ends there.
+        DecompositionScatter scatter;
+        QCustomPlot* plot = scatter.customPlot();
+        auto label_at = [&](int width, int height) {
+            scatter.resize(width, height);
+            QCoreApplication::processEvents();  // the widget's layout resizes the plot
+            plot->replot();
+            return plot->yAxis->label();
+        };
+        scatter.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&scatter));
+        const QString tall = label_at(1000, 900);
+        QVERIFY2(tall.contains(QStringLiteral("magnitude change (mean")), qPrintable(tall));
+        const QString low = label_at(600, 260);
+        QVERIFY2(low.startsWith(QStringLiteral("ΔM")) && low.size() < tall.size(), qPrintable(low));
+        const QFontMetrics metrics(plot->yAxis->labelFont());
+        QVERIFY(metrics.horizontalAdvance(low) <= plot->axisRect()->height());
+        QVERIFY(metrics.horizontalAdvance(tall) > plot->axisRect()->height());  // the long one would not fit
+        QVERIFY(metrics.horizontalAdvance(plot->xAxis->label()) <= plot->axisRect()->width());
+        QCOMPARE(label_at(1000, 900), tall);  // and grows back
+
+        // A mode change of the per-layer plot swaps the choices rather than adding to them.
+        LayerChangePlot layers;
+        layers.resize(600, 900);
+        layers.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&layers));
+        layers.setMode(LayerChangePlot::Mode::Direction);
+        QCoreApplication::processEvents();
+        layers.customPlot()->replot();
+        QVERIFY2(layers.customPlot()->yAxis->label().startsWith(QStringLiteral("ΔD: mean 1 − cos")),
+                 qPrintable(layers.customPlot()->yAxis->label()));
+    }
+
     void aLongRunDrawsABoundedSampleButCountsEveryPoint()
     {
         // A stored run of 20,000 logged steps, 4 layers: shown at once, statistics over all of it.

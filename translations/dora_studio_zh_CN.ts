@@ -354,6 +354,22 @@
         <translation>ΔD：方向变化（每行 1 − cos 的平均值）</translation>
     </message>
     <message>
+        <source>ΔD: mean 1 − cos per row</source>
+        <translation>ΔD：每行 1 − cos 的平均值</translation>
+    </message>
+    <message>
+        <source>ΔD: direction change</source>
+        <translation>ΔD：方向变化</translation>
+    </message>
+    <message>
+        <source>ΔM: mean |‖W‖ − ‖W₀‖| per row</source>
+        <translation>ΔM：每行 |‖W‖ − ‖W₀‖| 的平均值</translation>
+    </message>
+    <message>
+        <source>ΔM: magnitude change</source>
+        <translation>ΔM：幅度变化</translation>
+    </message>
+    <message>
         <source>ΔM: magnitude change (mean |‖W‖ − ‖W₀‖| per row)</source>
         <translation>ΔM：幅度变化（每行 |‖W‖ − ‖W₀‖| 的平均值）</translation>
     </message>

@@ -59,8 +59,10 @@ DecompositionScatter::DecompositionScatter(QWidget* parent) : QWidget(parent), m
     m_plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
     m_colorScale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
 
-    m_plot->xAxis->setLabel(tr("ΔD: direction change (mean 1 − cos per row)"));
-    m_plot->yAxis->setLabel(tr("ΔM: magnitude change (mean |‖W‖ − ‖W₀‖| per row)"));
+    fit_axis_label(m_plot->xAxis, {tr("ΔD: direction change (mean 1 − cos per row)"), tr("ΔD: mean 1 − cos per row"),
+                                   tr("ΔD: direction change"), QStringLiteral("ΔD")});
+    fit_axis_label(m_plot->yAxis, {tr("ΔM: magnitude change (mean |‖W‖ − ‖W₀‖| per row)"),
+                                   tr("ΔM: mean |‖W‖ − ‖W₀‖| per row"), tr("ΔM: magnitude change"), QStringLiteral("ΔM")});
     m_plot->legend->setVisible(false);  // one graph per step: the colour bar is the legend
 
     m_fit = new QCPItemLine(m_plot);

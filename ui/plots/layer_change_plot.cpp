@@ -128,7 +128,8 @@ void LayerChangePlot::relabel()
 {
     const bool magnitude = m_mode == Mode::Magnitude;
     m_title->setText(magnitude ? tr("Magnitude change per layer (ΔM)") : tr("Direction change per layer (ΔD)"));
-    m_plot->yAxis->setLabel(magnitude ? tr("ΔM: mean |‖W‖ − ‖W₀‖| per row") : tr("ΔD: mean 1 − cos(W, W₀) per row"));
+    fit_axis_label(m_plot->yAxis, magnitude ? QStringList{tr("ΔM: mean |‖W‖ − ‖W₀‖| per row"), QStringLiteral("ΔM")}
+                                            : QStringList{tr("ΔD: mean 1 − cos(W, W₀) per row"), QStringLiteral("ΔD")});
 
     QStringList names;
     for (const Layer& l : m_layers)
