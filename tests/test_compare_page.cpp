@@ -3,11 +3,14 @@
 // settings and results are known exactly; the action and the demo train demo-mlp for real (briefly).
 #include <QtTest/QtTest>
 
+#include <QPlainTextEdit>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTextBlock>
 
 #include "compare/run_comparison.h"
 #include "dora/comparison.h"
+#include "dora/recorded_run.h"
 #include "dora/run_store.h"
 #include "main_window.h"
 #include "pages/compare_page.h"
@@ -208,6 +211,50 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 60000);
         QVERIFY(!attempt->predictions().samples.empty());
         QVERIFY2(attempt->summary().contains('%'), qPrintable(attempt->summary()));
+    }
+
+    void tryItShowsThePromptInBoldAndTheContinuationsAfterIt()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("runs.sqlite");
+        RunConfig c;
+        c.name = "gpt";
+        c.model.builtin = c.data.builtin = "demo-gpt";
+        c.adapter.targets = {".*c_attn"};
+        c.data.seq_len = 32;
+        c.train.steps = 3;
+        c.train.batch_size = 4;
+        c.train.threads = 1;
+        RecordedRunObserver quiet;
+        TrainingControl control;
+        const RecordedRun trained = train_recorded(db.toStdString(), c, quiet, control);
+        QCOMPARE(QString::fromStdString(trained.summary.status), QStringLiteral("finished"));
+
+        TryPage page(db);
+        page.setRun(trained.run_id);
+        QVERIFY(!page.isClassifierRun());
+        const QString prompt = QStringLiteral("the cat");
+        page.setPrompt(prompt);
+        QSignalSpy ready(&page, &TryPage::resultReady);
+        page.generate();
+        page.setPrompt(QStringLiteral("edited while it runs"));  // the texts still continue "the cat"
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 60000);
+        const QList<QPlainTextEdit*> views = page.findChildren<QPlainTextEdit*>();
+        QCOMPARE(views.size(), 2);
+        for (QPlainTextEdit* view : views) {
+            const QString text = view->toPlainText();
+            QVERIFY2(text.startsWith(prompt) && text.size() > prompt.size(), qPrintable(text));
+            // Every character of the prompt is bold, every one after it is not.
+            for (QTextBlock block = view->document()->begin(); block.isValid(); block = block.next())
+                for (auto it = block.begin(); !it.atEnd(); ++it) {
+                    const QTextFragment fragment = it.fragment();
+                    const bool in_prompt = fragment.position() < prompt.size();  // a document position
+                    QCOMPARE(fragment.charFormat().fontWeight() == QFont::Bold, in_prompt);
+                    if (in_prompt)
+                        QCOMPARE(fragment.text(), prompt);
+                }
+        }
+        QCOMPARE(page.baseText().left(prompt.size()), prompt);
     }
 
     void guidedDemoWalksThroughAComparison()

@@ -15,6 +15,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStackedWidget>
+#include <QTextCursor>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 #include <qcustomplot.h>
@@ -34,6 +35,18 @@ QCustomPlot* plane_plot(QWidget* owner, const QString& title)
     plot->yAxis->setRange(-1.2, 1.2);
     plot->setMinimumSize(260, 260);
     return plot;
+}
+
+// The prompt in bold, then what the model wrote after it: where the user's text ends and the
+// model's begins is visible at a glance ("the cat" + "he tall grass" read as one word otherwise).
+void show_continuation(QPlainTextEdit* view, const QString& prompt, const QString& continuation)
+{
+    view->clear();
+    QTextCursor cursor(view->document());
+    QTextCharFormat prompt_format;
+    prompt_format.setFontWeight(QFont::Bold);
+    cursor.insertText(prompt, prompt_format);
+    cursor.insertText(continuation, QTextCharFormat());
 }
 
 const QColor kClassColors[] = {QColor(0, 114, 178), QColor(213, 94, 0), QColor(0, 158, 115)};
@@ -128,8 +141,8 @@ TryPage::TryPage(const QString& database_path, QWidget* parent) : QWidget(parent
         setBusy(false);
         try {
             const SideBySideText text = m_text_watcher.result();
-            m_base_text->setPlainText(m_prompt->text() + QString::fromStdString(text.base));
-            m_adapted_text->setPlainText(m_prompt->text() + QString::fromStdString(text.adapted));
+            show_continuation(m_base_text, m_generated_prompt, QString::fromStdString(text.base));
+            show_continuation(m_adapted_text, m_generated_prompt, QString::fromStdString(text.adapted));
             m_summary->setStyleSheet(QString());
             m_summary->setText(tr("Both continue the same prompt with the same settings; only the training differs."));
         } catch (const std::exception& e) {
@@ -212,8 +225,9 @@ void TryPage::generate()
     options.max_new_tokens = m_tokens->value();
     options.temperature = m_temperature->value();
     setBusy(true);
+    m_generated_prompt = m_prompt->text();  // what the texts continue, even if the field is edited meanwhile
     m_text_watcher.setFuture(QtConcurrent::run(
-        [db = m_database.toStdString(), id = run(), prompt = m_prompt->text().toStdString(), options] {
+        [db = m_database.toStdString(), id = run(), prompt = m_generated_prompt.toStdString(), options] {
             return continue_with_run(db, id, prompt, options);
         }));
 }

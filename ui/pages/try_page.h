@@ -54,6 +54,7 @@ private:
     QComboBox* m_runs;
     QStackedWidget* m_kinds;
     QLineEdit* m_prompt;
+    QString m_generated_prompt;  // the prompt of the texts being generated or shown
     QSpinBox* m_tokens;
     QDoubleSpinBox* m_temperature;
     QPushButton* m_generate;
