@@ -99,6 +99,7 @@ private Q_SLOTS:
         // A folder is named by its last part, with or without the trailing slash.
         QCOMPARE(QString::fromStdString(default_run_name({"", "/models/gpt2/"}, "dora", 16)), QStringLiteral("gpt2 DoRA r16"));
         QCOMPARE(QString::fromStdString(default_run_name({"", "/models/gpt2"}, "lora", 2)), QStringLiteral("gpt2 LoRA r2"));
+        QCOMPARE(QString::fromStdString(default_run_name({"", "/"}, "lora", 2)), QStringLiteral("model LoRA r2"));
         // The experiment's runs carry the same name plus the experiment.
         RunConfig base = base_config();
         base.model = builtin;

@@ -24,6 +24,8 @@ std::string default_run_name(const ModelSource& model, const std::string& method
             folder = folder.parent_path();
         name = folder.filename().string();
     }
+    if (name.empty())  // a folder such as "/" has no last part
+        name = "model";
     name += " " + method_display_name(method);
     if (method != "full")
         name += " r" + std::to_string(rank);
