@@ -8,9 +8,6 @@
 
 namespace dora {
 
-// "LoRA", "DoRA" or "Full" for the config's method names; anything else as given.
-std::string method_display_name(const std::string& method);
-
 // "<model> <method> r<rank>", or "<model> Full" (full fine-tuning has no rank). The model is the
 // built-in's name or the last part of the folder's path.
 std::string default_run_name(const ModelSource& model, const std::string& method, int rank);

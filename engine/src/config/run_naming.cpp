@@ -3,7 +3,9 @@
 #include <filesystem>
 
 namespace dora {
+namespace {
 
+// Stored names are data, not interface text: English whatever the interface language.
 std::string method_display_name(const std::string& method)
 {
     if (method == "lora")
@@ -14,6 +16,8 @@ std::string method_display_name(const std::string& method)
         return "Full";
     return method;
 }
+
+}  // namespace
 
 std::string default_run_name(const ModelSource& model, const std::string& method, int rank)
 {
