@@ -110,6 +110,18 @@ private slots:
                                                "update_translations` and translate):\n" + missing.join('\n')));
     }
 
+    void englishPluralFormsAreBuiltIn()
+    {
+        // The English file holds only the plural forms; the build must still compile and embed it.
+        QVERIFY(QFile::exists(QStringLiteral(":/i18n/dora_studio_en.qm")));
+        QCOMPARE(dora::ui::install_translations(*QCoreApplication::instance(), "en"), QStringLiteral("en_US"));  // loaded
+        const char* plural = "Training %n runs one after the other, then comparing them.";
+        QCOMPARE(QCoreApplication::translate("dora::ui::TrainPage", plural, nullptr, 1),
+                 QStringLiteral("Training 1 run, then showing it."));
+        QCOMPARE(QCoreApplication::translate("dora::ui::TrainPage", plural, nullptr, 3),
+                 QStringLiteral("Training 3 runs one after the other, then comparing them."));
+    }
+
     void chineseIsUsedAtRunTime()
     {
         QCOMPARE(dora::ui::install_translations(*QCoreApplication::instance(), "zh_CN"), QStringLiteral("zh_CN"));

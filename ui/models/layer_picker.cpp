@@ -157,7 +157,8 @@ void LayerPicker::updateSummary()
     const long long trainable = m_model->trainableParameters(m_method, m_rank);
     const long long total = m_model->totalParameters();
     const double percent = total > 0 ? 100.0 * double(trainable) / double(total) : 0.0;
-    // Singular and plural spelled out rather than "%n layer(s)": no English .qm ships to resolve it.
+    // Singular and plural spelled out rather than "%n layer(s)": a %n string needs its English plural
+    // forms added to dora_studio_en.ts by hand; two plain strings need nothing.
     const QString layersText = layers == 1 ? tr("1 layer") : tr("%1 layers").arg(locale.toString(layers));
     m_summary->setText(tr("%1 · %2 trainable parameters (%3% of %4)")
                            .arg(layersText, locale.toString(trainable),
