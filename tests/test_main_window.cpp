@@ -9,6 +9,7 @@
 #include <QListWidget>
 #include <QRadioButton>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QTableView>
 #include <QSignalSpy>
@@ -131,6 +132,40 @@ private slots:
             shown = shown || (label->isVisible() && label->text().startsWith("The run failed") &&
                               label->text().contains("/nonexistent/points.csv"));
         QVERIFY(shown);
+    }
+
+    void startingARunKeepsTheLayout()
+    {
+        // At its narrowest the window is as wide as the Train page's row of controls. Progress text
+        // that appeared beside the bar once steps arrived widened that row: the window grew, and every
+        // plot was laid out and repainted again while the run began (a 25-50 ms stall).
+        QTemporaryDir dir;
+        MainWindow window(dir.filePath("runs.sqlite"));
+        window.resize(800, 700);  // below the minimum: the window takes its narrowest width
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.modelPage()->choose("demo-mlp"));
+        dora::RunConfig config;
+        window.optionsPage()->apply(config);
+        config.train.steps = 400;
+        window.optionsPage()->show(config);
+        window.showPage(MainWindow::TrainStep);
+        QTest::qWait(50);
+        const QSize window_size = window.size();
+        const QSize plot_size = window.trainPage()->lossPlot()->size();
+
+        QSignalSpy finished(window.trainPage(), &TrainPage::runFinished);
+        window.trainPage()->startRun();
+        auto* progress = window.trainPage()->findChild<QProgressBar*>();
+        QVERIFY(progress);
+        QTRY_VERIFY_WITH_TIMEOUT(progress->text().contains(QStringLiteral("elapsed")) || finished.count() > 0, 60000);
+        QTest::qWait(50);  // the layout requests of that update
+        QCOMPARE(window.size(), window_size);
+        QCOMPARE(window.trainPage()->lossPlot()->size(), plot_size);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+        QCOMPARE(window.size(), window_size);
+        QVERIFY2(progress->text().startsWith(QStringLiteral("step 400 of 400")), qPrintable(progress->text()));
+        QVERIFY(!progress->text().contains(QStringLiteral("elapsed")));  // a finished run has no time left
     }
 };
 

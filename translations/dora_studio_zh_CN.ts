@@ -1295,8 +1295,8 @@ slope = %3 (dashed fit)</source>
         <translation>将在当前步结束后停止…</translation>
     </message>
     <message>
-        <source>%1 elapsed · %2 left</source>
-        <translation>已用 %1 · 剩余 %2</translation>
+        <source>step %v of %m · %1 elapsed · %2 left</source>
+        <translation>第 %v 步，共 %m 步 · 已用 %1 · 剩余 %2</translation>
     </message>
     <message>
         <source>Showing run %1 &apos;%2&apos; (%3).</source>

@@ -77,7 +77,6 @@ private:
     QPushButton* m_pause;
     QPushButton* m_stop;
     QProgressBar* m_progress;
-    QLabel* m_time;
     QSlider* m_smoothing;
     QCheckBox* m_log_scale;
     QComboBox* m_layer_mode;
