@@ -231,6 +231,29 @@ private Q_SLOTS:
                  qPrintable(layers.customPlot()->yAxis->label()));
     }
 
+    void aStoredRunDrawsTheSameStepsWithoutMakingGraphsToDelete()
+    {
+        // Told the length first (a stored run), the scatter draws the steps that appending them one by
+        // one and thinning would keep, and never holds more graphs than it keeps.
+        const QStringList names = {"a", "b", "c"};
+        const int steps = 1000;
+        DecompositionScatter live, stored;
+        stored.expectSteps(steps);
+        int most = 0;
+        for (int step = 1; step <= steps; ++step) {
+            const QVector<double> d = {1e-3 * step, 2e-3 * step, 3e-3 * step}, m = {0.5 * step, 0.2 * step, 0.1 * step};
+            live.appendLayerStats(step, names, m, d);
+            stored.appendLayerStats(step, names, m, d);
+            most = std::max(most, stored.customPlot()->graphCount());
+        }
+        QCOMPARE(stored.drawnSteps(), live.drawnSteps());
+        QCOMPARE(stored.customPlot()->graphCount(), live.customPlot()->graphCount());
+        QCOMPARE(most, stored.drawnSteps());
+        for (int i = 0; i < stored.customPlot()->graphCount(); ++i)
+            QCOMPARE(stored.customPlot()->graph(i)->data()->at(0)->key, live.customPlot()->graph(i)->data()->at(0)->key);
+        QVERIFY(std::abs(stored.correlation() - live.correlation()) < 1e-12);
+    }
+
     void aLongRunDrawsABoundedSampleButCountsEveryPoint()
     {
         // A stored run of 20,000 logged steps, 4 layers: shown at once, statistics over all of it.

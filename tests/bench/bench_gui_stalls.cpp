@@ -10,6 +10,8 @@
 // reads it when it is loaded, before main); a policy given in the environment is kept, so
 // `OMP_WAIT_POLICY=active bench_gui_stalls` measures libgomp's spinning. BENCH_STALL_CASES=gpt,mlp and
 // BENCH_STALL_THREADS=1,2 pick cases; BENCH_STALL_GPT_STEPS / BENCH_STALL_MLP_STEPS change the length.
+// The cases gpt-pair and mlp-pair press "LoRA vs DoRA" instead of Start: two runs, then the Compare
+// page opens, which is measured too (half a second past the end of the second run).
 #include "dora/run_config.h"
 #include "main_window.h"
 #include "pages/model_page.h"
@@ -44,10 +46,12 @@ struct Result {
     std::vector<std::pair<double, double>> worst;  // (seconds into the run, stall ms), largest first
 };
 
-Result measure(const QString& demo, int threads, int steps)
+// `pair`: the LoRA vs DoRA action instead of Start: two runs one after the other, then the comparison
+// opens; measured until it has been on screen for a moment.
+Result measure(const QString& demo, int threads, int steps, bool pair)
 {
     Result r;
-    r.demo = demo;
+    r.demo = pair ? demo + " pair" : demo;
     r.threads = threads;
 
     QTemporaryDir dir;
@@ -68,11 +72,19 @@ Result measure(const QString& demo, int threads, int steps)
     QApplication::processEvents();
 
     QEventLoop loop;
-    QObject::connect(window.trainPage(), &dora::ui::TrainPage::runFinished, &loop,
-                     [&](qint64, const QString& status) {
-                         r.status = status;
-                         loop.quit();
-                     });
+    if (pair) {
+        QObject::connect(window.trainPage(), &dora::ui::TrainPage::seriesFinished, &loop,
+                         [&](const QList<qint64>& runs) {
+                             r.status = runs.size() == 2 ? "finished" : QString("%1 of 2 runs").arg(runs.size());
+                             QTimer::singleShot(500, &loop, &QEventLoop::quit);  // the comparison's first frames
+                         });
+    } else {
+        QObject::connect(window.trainPage(), &dora::ui::TrainPage::runFinished, &loop,
+                         [&](qint64, const QString& status) {
+                             r.status = status;
+                             loop.quit();
+                         });
+    }
     QTimer guard;  // a run that never ends is a result too
     guard.setSingleShot(true);
     QObject::connect(&guard, &QTimer::timeout, &loop, [&] {
@@ -98,7 +110,10 @@ Result measure(const QString& demo, int threads, int steps)
     clock.start();
     last.start();
     tick.start();
-    window.trainPage()->startRun();  // on the GUI thread like a click: its own cost is measured too
+    if (pair)  // on the GUI thread like a click: its own cost is measured too
+        window.trainPage()->startLoraVsDora();
+    else
+        window.trainPage()->startRun();
     if (!window.trainPage()->isTraining()) {
         r.status = "did not start";
         return r;
@@ -174,10 +189,11 @@ int main(int argc, char** argv)
     double worst = 0;
     bool all_ran = true;
     for (const QString& which : cases.split(',', Qt::SkipEmptyParts)) {
-        const QString demo = "demo-" + which.trimmed();
+        const bool pair = which.trimmed().endsWith(QStringLiteral("-pair"));
+        const QString demo = "demo-" + which.trimmed().section('-', 0, 0);
         const int steps = demo == "demo-mlp" ? mlp_steps : gpt_steps;
         for (int threads : thread_counts) {
-            const Result r = measure(demo, threads, steps);
+            const Result r = measure(demo, threads, steps, pair);
             QString detail = r.status;
             for (const auto& [t, ms] : r.worst)
                 detail += QString(" %1:%2").arg(t, 0, 'f', 2).arg(ms, 0, 'f', 1);

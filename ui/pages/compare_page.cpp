@@ -295,6 +295,7 @@ void ComparePage::fillScatters()
         auto* scatter = new DecompositionScatter;
         scatter->setTitle(run_label(run.record));
         scatter->setMinimumWidth(360);
+        scatter->expectSteps(static_cast<int>(run.layer_stats.size()));
         for (const LayerStats& s : run.layer_stats) {
             const LayerStatsColumns c = layer_stats_columns(s);
             scatter->appendLayerStats(s.step, c.names, c.delta_m, c.delta_d);

@@ -320,6 +320,7 @@ void TrainPage::showStoredRun(long long run_id)
         m_total_steps = record->total_steps;
         m_progress->setRange(0, record->total_steps);
         m_progress->setValue(record->steps_done);
+        m_scatter->expectSteps(static_cast<int>(chunk.layer_stats.size()));
         append(chunk);
         log(tr("Showing run %1 '%2' (%3).").arg(run_id).arg(QString::fromStdString(record->name),
                                                            QString::fromStdString(record->status)));

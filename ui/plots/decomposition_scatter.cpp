@@ -80,6 +80,7 @@ DecompositionScatter::StepPoints& DecompositionScatter::pointsFor(int step)
     if (m_steps.size() % m_drawStride == 0) {
         s.graph = m_plot->addGraph();
         s.graph->setLineStyle(QCPGraph::lsNone);
+        ++m_drawn;
     }
     m_stepIndex.insert(step, static_cast<int>(m_steps.size()));
     m_steps.append(s);
@@ -87,20 +88,25 @@ DecompositionScatter::StepPoints& DecompositionScatter::pointsFor(int step)
     return m_steps.back();
 }
 
-int DecompositionScatter::drawnSteps() const
+void DecompositionScatter::expectSteps(int steps)
 {
-    return static_cast<int>(std::count_if(m_steps.cbegin(), m_steps.cend(), [](const StepPoints& s) { return s.graph; }));
+    if (!m_steps.isEmpty())
+        return;  // the stride of the steps already drawn stays
+    while ((steps + m_drawStride - 1) / m_drawStride > kMaxDrawnSteps)
+        m_drawStride *= 2;
 }
+
 
 void DecompositionScatter::thinDrawnSteps()
 {
-    if (drawnSteps() <= kMaxDrawnSteps)
+    if (m_drawn <= kMaxDrawnSteps)
         return;
     m_drawStride *= 2;  // keep steps 0, 2s, 4s, ... by arrival: still spread evenly over the run
     for (int i = 0; i < m_steps.size(); ++i) {
         if (i % m_drawStride != 0 && m_steps[i].graph) {
             m_plot->removeGraph(m_steps[i].graph);
             m_steps[i].graph = nullptr;
+            --m_drawn;
         }
     }
 }
@@ -224,6 +230,7 @@ void DecompositionScatter::updateRanges() const
 void DecompositionScatter::clear()
 {
     m_plot->clearGraphs();
+    m_drawn = 0;
     m_steps.clear();
     m_stepIndex.clear();
     m_drawStride = 1;

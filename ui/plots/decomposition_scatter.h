@@ -27,6 +27,10 @@ public:
     // first update every layer sits at (0, 0) by construction, which says nothing and would bias r.
     void appendLayerStats(int step, const QStringList& names, const QVector<double>& delta_m,
                           const QVector<double>& delta_d);
+    // For a stored run, whose length is known before its steps are appended: draws every s-th step
+    // from the start, the same steps the thinning below would keep, without making graphs only to
+    // delete them again (that churn was half of the time the Compare page took to open).
+    void expectSteps(int steps);
     void clear();
     void setTitle(const QString& title);
 
@@ -35,7 +39,7 @@ public:
     double correlation() const { refresh(); return m_r; }              // Pearson r of all points; NaN if undefined
     double withinStepCorrelation() const { refresh(); return m_rWithin; }  // mean over steps of r across layers
     double slope() const { refresh(); return m_slope; }                // least squares ΔM = a + slope·ΔD
-    int drawnSteps() const;  // steps with their own points on screen (at most kMaxDrawnSteps)
+    int drawnSteps() const { return m_drawn; }  // steps with their own points on screen (at most kMaxDrawnSteps)
 
     // A long run logs thousands of steps; drawing each as a graph would make every frame slow. Past
     // this many, every other drawn step is dropped from the picture (never from the statistics).
@@ -66,6 +70,7 @@ private:
     QVector<StepPoints> m_steps;     // in arrival order
     QHash<int, int> m_stepIndex;     // step -> index in m_steps
     int m_drawStride = 1;            // every m_drawStride-th step (by arrival) is drawn
+    int m_drawn = 0;                 // steps that have a graph
     QVector<double> m_allD, m_allM;  // pooled points, for r and the fit
     mutable bool m_dirty = false;
     mutable bool m_refreshQueued = false;
