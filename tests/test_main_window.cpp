@@ -138,7 +138,7 @@ private slots:
     {
         // At its narrowest the window is as wide as the Train page's row of controls. Progress text
         // that appeared beside the bar once steps arrived widened that row: the window grew, and every
-        // plot was laid out and repainted again while the run began (a 25-50 ms stall).
+        // plot was laid out and repainted again while the run began (a 19-53 ms stall).
         QTemporaryDir dir;
         MainWindow window(dir.filePath("runs.sqlite"));
         window.resize(800, 700);  // below the minimum: the window takes its narrowest width

@@ -300,7 +300,7 @@ void TrainPage::append(const MetricsChunk& chunk)
         const double remaining = done > 0 ? elapsed / done * (m_total_steps - step) : 0;
         // Inside the bar, not in a label beside the buttons: a label that gained its text when the first
         // steps arrived widened that row, and a window at its narrowest then grew and laid out every
-        // plot again (a 25-50 ms stall of the GUI thread at the start of each run).
+        // plot again (a 19-53 ms stall of the GUI thread at the start of each run).
         m_progress->setFormat(tr("step %v of %m · %1 elapsed · %2 left").arg(duration(elapsed), duration(remaining)));
     }
 }
