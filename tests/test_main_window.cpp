@@ -141,7 +141,7 @@ private slots:
         // plot was laid out and repainted again while the run began (a 19-53 ms stall).
         QTemporaryDir dir;
         MainWindow window(dir.filePath("runs.sqlite"));
-        window.resize(800, 700);  // below the minimum: the window takes its narrowest width
+        window.resize(400, 700);  // below the minimum: the window takes its narrowest width
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.modelPage()->choose("demo-mlp"));
@@ -152,6 +152,7 @@ private slots:
         window.showPage(MainWindow::TrainStep);
         QTest::qWait(50);
         const QSize window_size = window.size();
+        qInfo("narrowest window: %d px", window_size.width());
         const QSize plot_size = window.trainPage()->lossPlot()->size();
 
         QSignalSpy finished(window.trainPage(), &TrainPage::runFinished);

@@ -94,16 +94,25 @@ TrainPage::TrainPage(const QString& database_path, QWidget* parent)
     m_log->setMaximumBlockCount(2000);
     m_log->setPlaceholderText(tr("Messages about the run appear here."));
 
-    auto* controls = new QHBoxLayout;
+    // Two rows: the run (buttons, then the progress bar with its text inside), and the view of the
+    // plots. In one row they made the window at least 1306 pixels wide, more than a laptop's screen
+    // once the guided demo's panel is open.
+    auto* run_row = new QHBoxLayout;
     for (QWidget* w : {static_cast<QWidget*>(m_start), static_cast<QWidget*>(m_compare), static_cast<QWidget*>(m_half_rank),
                        static_cast<QWidget*>(m_pause), static_cast<QWidget*>(m_stop)})
-        controls->addWidget(w);
-    controls->addStretch(1);
-    controls->addWidget(new QLabel(tr("Smoothing")));
-    controls->addWidget(m_smoothing);
-    controls->addWidget(m_log_scale);
-    controls->addWidget(m_layer_mode);
-    controls->addWidget(m_save);
+        run_row->addWidget(w);
+    // Room for "step 9999 of 9999 · 12:34 elapsed · 1:23:45 left" from the start: the bar's text
+    // grows while a run goes, and the row must not (see append()).
+    m_progress->setMinimumWidth(
+        m_progress->fontMetrics().horizontalAdvance(tr("step %v of %m · %1 elapsed · %2 left").arg("12:34", "1:23:45")) + 40);
+    run_row->addWidget(m_progress, 1);
+    auto* view_row = new QHBoxLayout;
+    view_row->addStretch(1);
+    view_row->addWidget(new QLabel(tr("Smoothing")));
+    view_row->addWidget(m_smoothing);
+    view_row->addWidget(m_log_scale);
+    view_row->addWidget(m_layer_mode);
+    view_row->addWidget(m_save);
 
     m_outcome = new QLabel;
     m_outcome->setWordWrap(true);
@@ -123,10 +132,8 @@ TrainPage::TrainPage(const QString& database_path, QWidget* parent)
     grid->setRowStretch(0, 1);
     grid->setRowStretch(1, 1);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(controls);
-    // The bar has a line of its own, full width: its text ("step 98 of 200 · 0:01 elapsed · 0:02
-    // left") has room at any window width, and nothing in the row above changes width during a run.
-    layout->addWidget(m_progress);
+    layout->addLayout(run_row);
+    layout->addLayout(view_row);
     layout->addWidget(m_outcome);
     layout->addLayout(grid, 1);
 
@@ -298,9 +305,9 @@ void TrainPage::append(const MetricsChunk& chunk)
         const double elapsed = m_clock.elapsed() / 1000.0;
         const int done = step - m_start_step;
         const double remaining = done > 0 ? elapsed / done * (m_total_steps - step) : 0;
-        // Inside the bar, not in a label beside the buttons: a label that gained its text when the first
-        // steps arrived widened that row, and a window at its narrowest then grew and laid out every
-        // plot again (a 19-53 ms stall of the GUI thread at the start of each run).
+        // Inside the bar, whose width was fixed when the page was made: a label beside it that gained
+        // this text when the first steps arrived widened the row, and a window at its narrowest then
+        // grew and laid out every plot again (a 19-53 ms stall of the GUI thread at each run's start).
         m_progress->setFormat(tr("step %v of %m · %1 elapsed · %2 left").arg(duration(elapsed), duration(remaining)));
     }
 }
