@@ -96,7 +96,6 @@ void DecompositionScatter::expectSteps(int steps)
         m_drawStride *= 2;
 }
 
-
 void DecompositionScatter::thinDrawnSteps()
 {
     if (m_drawn <= kMaxDrawnSteps)
